@@ -1,0 +1,101 @@
+/* elf.h - ELF header, program header and dynamic section facts.
+ *
+ * vt_elf_parse() reads an ELF object of either class and endianness from a span (all
+ * reads bounds-checked) and fills a vt_elf_info. It handles every e_machine value (the
+ * common embedded ones are named) and objects whose section headers are missing or
+ * damaged: what can be learned is kept and each problem is reported through the
+ * `problems` list, so a truncated binary still yields its header facts.
+ * Strings in the result are allocated from the given arena.
+ */
+#ifndef VETTER_ELF_H
+#define VETTER_ELF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <vetter/arena.h>
+#include <vetter/error.h>
+#include <vetter/span.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum vt_elf_type {
+	VT_ELF_NONE = 0,
+	VT_ELF_REL = 1,
+	VT_ELF_EXEC = 2,
+	VT_ELF_DYN = 3,
+	VT_ELF_CORE = 4,
+};
+
+/* One problem found while parsing (a malformed or truncated part). */
+struct vt_elf_problem {
+	vt_err code;
+	const char *message; /* arena string, git style: "truncated program header table" */
+	struct vt_elf_problem *next;
+};
+
+struct vt_elf_info {
+	unsigned elfclass;    /* 32 or 64 */
+	bool big_endian;
+	uint8_t osabi;        /* e_ident[EI_OSABI] */
+	uint8_t abiversion;
+	uint16_t type;        /* e_type (enum vt_elf_type or OS/processor specific) */
+	uint16_t machine;     /* e_machine */
+	uint32_t flags;       /* e_flags */
+	uint64_t entry;
+	uint16_t phnum, shnum; /* header counts, extended numbering (PN_XNUM) resolved */
+
+	const char *interp;   /* PT_INTERP, NULL when absent */
+	const char *soname;   /* DT_SONAME, NULL when absent */
+	const char **needed;  /* DT_NEEDED in order, n_needed entries */
+	size_t n_needed;
+	const char *rpath;    /* DT_RPATH, NULL when absent */
+	const char *runpath;  /* DT_RUNPATH, NULL when absent */
+
+	bool has_dynamic;     /* a PT_DYNAMIC segment */
+	bool is_static;       /* ET_EXEC without PT_INTERP and PT_DYNAMIC */
+	bool is_pie;          /* ET_DYN with PT_INTERP, or DF_1_PIE */
+	bool has_symtab;      /* a .symtab section (not stripped) */
+	bool stripped;        /* all section headers read and no .symtab */
+	bool has_debuginfo;   /* .debug_info (or .zdebug_info) section */
+	bool has_gnu_stack;   /* PT_GNU_STACK present */
+	bool exec_stack;      /* EXEC/DYN with program headers: PT_GNU_STACK with PF_X, or
+			       * no PT_GNU_STACK */
+	bool has_relro;       /* PT_GNU_RELRO present */
+	bool bind_now;        /* DT_BIND_NOW, DF_BIND_NOW or DF_1_NOW */
+
+	struct vt_elf_problem *problems; /* NULL when the object parsed cleanly */
+	size_t n_problems;    /* at most 65; the 65th says that more were dropped */
+};
+
+/* True when s starts with the ELF magic. */
+bool vt_elf_is_elf(struct vt_span s);
+
+/* Parses the ELF object in s. Returns VT_OK when the ELF header was read (problems in
+ * the rest are listed in info->problems), VT_EFORMAT when s is not ELF or the header is
+ * invalid, VT_ETRUNC when s is shorter than the ELF header, VT_ENOMEM. `info` is zeroed
+ * first. */
+vt_err vt_elf_parse(struct vt_span s, struct vt_arena *a, struct vt_elf_info *info) VT_MUST_CHECK;
+
+/* Names exactly as binutils' readelf -h prints them, so reports can be compared with
+ * readelf. Type: "EXEC", "DYN", "REL", "CORE", "NONE" (the word before readelf's
+ * parenthesis), other values "unknown". OS/ABI: "UNIX - System V", "UNIX - GNU", ...,
+ * other values "unknown". Both return static strings. */
+const char *vt_elf_type_name(uint16_t type);
+const char *vt_elf_osabi_name(uint8_t osabi);
+
+/* The machine name as readelf -h prints it ("Advanced Micro Devices X86-64", "ARM",
+ * "AArch64", "MIPS R3000", "PowerPC", "PowerPC64", "RISC-V", "Intel 80386",
+ * "IBM S/390", ...); for values readelf does not name, its "<unknown>: 0x%x" form.
+ * Written into buf (n bytes; VT_ELF_MACHINE_NAME_MAX always suffices, 64 for all but
+ * the longest name, which a shorter buffer truncates); returns buf. Thread-safe. */
+#define VT_ELF_MACHINE_NAME_MAX 80
+const char *vt_elf_machine_name(uint16_t machine, char *buf, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,46 @@
+/* pool.h - a fixed-size thread pool with a work queue.
+ *
+ * Tasks are run in submission order by `n` worker threads; a task may submit more tasks
+ * (the extraction work queue does). vt_pool_wait() returns when every submitted task,
+ * including those submitted by tasks, has finished, or when the timeout passes, so the
+ * caller can refresh a progress display while it waits. Each worker has an index in
+ * [0, n) passed to its tasks, for per-thread state (arenas, libmagic handles).
+ */
+#ifndef VETTER_POOL_H
+#define VETTER_POOL_H
+
+#include <stdbool.h>
+
+#include <vetter/error.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct vt_pool;
+
+typedef void (*vt_task_fn)(void *arg, unsigned worker);
+
+/* n workers (0: the number of online processors). NULL on failure. */
+struct vt_pool *vt_pool_new(unsigned n);
+
+/* Number of workers. */
+unsigned vt_pool_size(const struct vt_pool *p);
+
+/* Queues fn(arg, worker). VT_ENOMEM when the task cannot be queued. Thread-safe. */
+vt_err vt_pool_submit(struct vt_pool *p, vt_task_fn fn, void *arg) VT_MUST_CHECK;
+
+/* Waits until no task is queued or running, or `timeout_ms` passes (negative: no
+ * timeout). True when the pool is idle. */
+bool vt_pool_wait(struct vt_pool *p, int timeout_ms);
+
+/* Waits for every task, stops the workers and frees the pool; NULL is allowed. */
+void vt_pool_free(struct vt_pool *p);
+
+/* The number of online processors (at least 1). */
+unsigned vt_ncpus(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,258 @@
+/* rep_json.c - the native JSON report (schema in docs/report-schema.md).
+ *
+ * Complete: every input, object and diagnostic of the review. Objects are streamed one
+ * per line inside the "objects" array so memory stays flat for trees of any size; each
+ * line is built and dumped with jansson, which escapes every string (names from the
+ * artifact may hold any bytes: invalid UTF-8 is replaced, see json_str()).
+ */
+#include "core/internal.h"
+
+#include <jansson.h>
+#include <time.h>
+
+#define SCHEMA_VERSION "1.0"
+
+/* Length of the valid UTF-8 sequence at s (n bytes available), 0 if invalid
+ * (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF). */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned char c = s[0];
+	if (c < 0x80)
+		return 1;
+	size_t len = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+	if (!len || len > n)
+		return 0;
+	for (size_t k = 1; k < len; k++)
+		if ((s[k] & 0xc0) != 0x80)
+			return 0;
+	if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] > 0x9f) || (c == 0xf0 && s[1] < 0x90) ||
+	    (c == 0xf4 && s[1] > 0x8f))
+		return 0;
+	return len;
+}
+
+static bool valid_utf8(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = strlen(s);
+	for (size_t i = 0, l; i < n; i += l)
+		if (!(l = utf8_len(u + i, n - i)))
+			return false;
+	return true;
+}
+
+/* A JSON string of s. Names from hostile artifacts may be invalid UTF-8, which JSON
+ * cannot carry: each invalid byte becomes U+FFFD (objects also get "path_hex"). */
+static json_t *json_str(const char *s)
+{
+	if (!s)
+		return json_null();
+	if (valid_utf8(s))
+		return json_string(s);
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = strlen(s), o = 0;
+	char *d = malloc(n * 3 + 1);
+	if (!d)
+		return NULL;
+	for (size_t i = 0; i < n;) {
+		size_t l = utf8_len(u + i, n - i);
+		if (l) {
+			memcpy(d + o, s + i, l);
+			o += l;
+			i += l;
+		} else {
+			memcpy(d + o, "\xef\xbf\xbd", 3);
+			o += 3;
+			i++;
+		}
+	}
+	d[o] = 0;
+	json_t *j = json_string(d);
+	free(d);
+	return j;
+}
+
+static json_t *hex_of(const char *s)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t n = strlen(s);
+	char *d = malloc(n * 2 + 1);
+	if (!d)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		d[2 * i] = digits[(unsigned char)s[i] >> 4];
+		d[2 * i + 1] = digits[(unsigned char)s[i] & 15];
+	}
+	d[2 * n] = 0;
+	json_t *j = json_string(d);
+	free(d);
+	return j;
+}
+
+static json_t *sha_json(const uint8_t d[VT_SHA256_LEN])
+{
+	char hex[VT_SHA256_HEX_LEN + 1];
+	vt_sha256_hex(d, hex);
+	return json_string(hex);
+}
+
+static json_t *diags_json(const struct vt_diag *d)
+{
+	json_t *a = json_array();
+	for (; d; d = d->next)
+		json_array_append_new(a, json_pack("{s:s, s:s, s:o}", "severity",
+						   vt_severity_name(d->severity), "code",
+						   vt_errname(d->code), "message",
+						   json_str(d->message)));
+	return a;
+}
+
+static json_t *strings_json(const char *const *v, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_str(v[i]));
+	return a;
+}
+
+static json_t *elf_json(const struct vt_elf_info *e)
+{
+	char mach[64];
+	json_t *j = json_object();
+	json_object_set_new(j, "class", json_string(e->elfclass == 64 ? "ELF64" : "ELF32"));
+	json_object_set_new(j, "endian", json_string(e->big_endian ? "big" : "little"));
+	json_object_set_new(j, "machine", json_string(vt_elf_machine_name(e->machine, mach,
+									    sizeof(mach))));
+	json_object_set_new(j, "e_machine", json_integer(e->machine));
+	json_object_set_new(j, "type", json_string(vt_elf_type_name(e->type)));
+	json_object_set_new(j, "osabi", json_string(vt_elf_osabi_name(e->osabi)));
+	json_object_set_new(j, "flags", json_integer(e->flags));
+	json_object_set_new(j, "entry", json_integer((json_int_t)e->entry));
+	json_object_set_new(j, "interpreter", json_str(e->interp));
+	json_object_set_new(j, "needed", strings_json(e->needed, e->n_needed));
+	json_object_set_new(j, "soname", json_str(e->soname));
+	if (e->rpath)
+		json_object_set_new(j, "rpath", json_str(e->rpath));
+	if (e->runpath)
+		json_object_set_new(j, "runpath", json_str(e->runpath));
+	json_object_set_new(j, "linking", json_string(e->is_static ? "static" : "dynamic"));
+	json_object_set_new(j, "pie", json_boolean(e->is_pie));
+	json_object_set_new(j, "stripped", json_boolean(e->stripped));
+	json_object_set_new(j, "debuginfo", json_boolean(e->has_debuginfo));
+	return j;
+}
+
+static json_t *object_json(const struct vt_object *o)
+{
+	json_t *j = json_object();
+	char mode[8];
+	snprintf(mode, sizeof(mode), "%04o", (unsigned)o->mode);
+	json_object_set_new(j, "id", json_integer((json_int_t)o->id));
+	json_object_set_new(j, "parent",
+			    o->parent == VT_NO_PARENT ? json_null() : json_integer((json_int_t)o->parent));
+	json_object_set_new(j, "input", json_integer(o->input));
+	json_object_set_new(j, "path", json_str(o->path));
+	if (!valid_utf8(o->path))
+		json_object_set_new(j, "path_hex", hex_of(o->path));
+	json_object_set_new(j, "kind", json_string(vt_obj_kind_name(o->kind)));
+	json_object_set_new(j, "size", json_integer((json_int_t)o->size));
+	json_object_set_new(j, "mode", json_string(mode));
+	json_object_set_new(j, "uid", json_integer(o->uid));
+	json_object_set_new(j, "gid", json_integer(o->gid));
+	json_object_set_new(j, "mtime", json_integer(o->mtime));
+	if (o->nlink > 1 && o->kind != VT_OBJ_DIR)
+		json_object_set_new(j, "nlink", json_integer(o->nlink));
+	if (o->link_target)
+		json_object_set_new(j, "link_target", json_str(o->link_target));
+	if (o->hashed)
+		json_object_set_new(j, "sha256", sha_json(o->sha256));
+	if (o->magic)
+		json_object_set_new(j, "magic", json_str(o->magic));
+	if (o->mime)
+		json_object_set_new(j, "mime", json_str(o->mime));
+	if (o->elf)
+		json_object_set_new(j, "elf", elf_json(o->elf));
+	if (o->diags)
+		json_object_set_new(j, "diagnostics", diags_json(o->diags));
+	return j;
+}
+
+static void iso_time(int64_t t, char *buf, size_t n)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Dumps `j` (stolen) after `prefix`; false on a write error. */
+static bool put(FILE *f, const char *prefix, json_t *j, size_t flags)
+{
+	if (fputs(prefix, f) == EOF)
+		return false;
+	int rc = j ? json_dumpf(j, f, flags | JSON_ENCODE_ANY) : -1;
+	json_decref(j);
+	return rc == 0;
+}
+
+static vt_err write_json(const struct vt_review *r, const struct vt_report_opts *o, FILE *f)
+{
+	const struct vt_stats *s = vt_review_stats(r);
+	char started[32], finished[32];
+	iso_time(s->started, started, sizeof(started));
+	iso_time(s->finished, finished, sizeof(finished));
+	const size_t flags = JSON_COMPACT | JSON_PRESERVE_ORDER;
+
+	json_t *tool = json_pack("{s:s, s:s}", "name", "vetter", "version", vt_version());
+	json_t *inputs = json_array();
+	for (size_t i = 0; i < vt_review_input_count(r); i++) {
+		const struct vt_input *in = vt_review_input(r, i);
+		json_t *j = json_object();
+		json_object_set_new(j, "path", json_str(in->path));
+		json_object_set_new(j, "kind", json_string(vt_obj_kind_name(in->kind)));
+		json_object_set_new(j, "status", json_string(in->status ? vt_errname(in->status)
+									  : "ok"));
+		json_object_set_new(j, "size", json_integer((json_int_t)in->size));
+		json_object_set_new(j, "files", json_integer((json_int_t)in->files));
+		if (in->hashed)
+			json_object_set_new(j, in->kind == VT_OBJ_DIR ? "tree_sha256" : "sha256",
+					    sha_json(in->sha256));
+		json_object_set_new(j, "root", in->root == VT_NO_PARENT
+						       ? json_null()
+						       : json_integer((json_int_t)in->root));
+		json_array_append_new(inputs, j);
+	}
+	json_t *timings = json_pack("{s:f, s:f, s:f, s:i}", "walk_s", s->walk_s, "analyze_s",
+				    s->analyze_s, "total_s", s->total_s, "jobs", (int)s->jobs);
+	json_t *summary = json_pack(
+		"{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:{s:I, s:I, s:I}}", "objects",
+		(json_int_t)s->objects, "files", (json_int_t)s->files, "directories",
+		(json_int_t)s->dirs, "symlinks", (json_int_t)s->symlinks, "special",
+		(json_int_t)s->special, "elf", (json_int_t)s->elf, "bytes", (json_int_t)s->bytes,
+		"diagnostics", "error", (json_int_t)s->diags[VT_SEV_ERROR], "warning",
+		(json_int_t)s->diags[VT_SEV_WARNING], "info", (json_int_t)s->diags[VT_SEV_INFO]);
+
+	bool ok = put(f, "{\"schema\":\"vetter-report\",\"schema_version\":\"" SCHEMA_VERSION
+		      "\",\n\"tool\":", tool, flags);
+	ok = ok && put(f, ",\n\"started\":", json_string(started), flags);
+	ok = ok && put(f, ",\n\"finished\":", json_string(finished), flags);
+	ok = ok && put(f, ",\n\"timings\":", timings, flags);
+	ok = ok && put(f, ",\n\"inputs\":", inputs, flags);
+	ok = ok && put(f, ",\n\"summary\":", summary, flags);
+	ok = ok && put(f, ",\n\"diagnostics\":", diags_json(vt_review_diags(r)), flags);
+	ok = ok && fputs(",\n\"objects\":[", f) != EOF;
+	size_t n = vt_review_object_count(r);
+	for (size_t i = 0; ok && i < n; i++)
+		ok = put(f, i ? ",\n" : "\n", object_json(vt_review_object(r, i)), flags);
+	ok = ok && fputs("\n]}\n", f) != EOF;
+	(void)o;
+	return ok && !ferror(f) ? VT_OK : VT_EIO;
+}
+
+const struct vt_report_writer vt_report_json = {
+	.name = "json",
+	.mime = "application/json",
+	.extension = ".json",
+	.description = "native JSON report: every input, object and diagnostic",
+	.write = write_json,
+};

@@ -1,0 +1,148 @@
+/* rep_summary.c - the short terminal summary ("text" format).
+ *
+ * What a person wants at a glance: what was scanned, how much, how fast, what kinds of
+ * files and binaries were found, and the diagnostics worth reading first (errors before
+ * warnings). Everything else is in the JSON report.
+ */
+#include "core/internal.h"
+
+#define TOP_MACHINES 8
+
+static void human_bytes(uint64_t b, char *buf, size_t n)
+{
+	static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+	double v = (double)b;
+	unsigned u = 0;
+	while (v >= 1024 && u + 1 < VT_ARRAY_LEN(units)) {
+		v /= 1024;
+		u++;
+	}
+	if (u == 0)
+		snprintf(buf, n, "%" PRIu64 " B", b);
+	else
+		snprintf(buf, n, "%.1f %s", v, units[u]);
+}
+
+struct count {
+	uint16_t machine;
+	bool be;
+	unsigned elfclass;
+	size_t n;
+};
+
+static int cmp_count(const void *a, const void *b)
+{
+	const struct count *x = a, *y = b;
+	return x->n < y->n ? 1 : x->n > y->n ? -1 : (int)x->machine - (int)y->machine;
+}
+
+static void elf_summary(const struct vt_review *r, FILE *f)
+{
+	size_t exec = 0, dyn = 0, rel = 0, other = 0, stat = 0, nm = 0;
+	struct count machines[64];
+	for (size_t i = 0; i < vt_review_object_count(r); i++) {
+		const struct vt_elf_info *e = vt_review_object(r, i)->elf;
+		if (!e)
+			continue;
+		if (e->type == VT_ELF_EXEC || (e->type == VT_ELF_DYN && e->is_pie))
+			exec++;
+		else if (e->type == VT_ELF_DYN)
+			dyn++;
+		else if (e->type == VT_ELF_REL)
+			rel++;
+		else
+			other++;
+		if (e->is_static)
+			stat++;
+		size_t k = 0;
+		while (k < nm && !(machines[k].machine == e->machine && machines[k].be == e->big_endian &&
+				   machines[k].elfclass == e->elfclass))
+			k++;
+		if (k == nm && nm < VT_ARRAY_LEN(machines))
+			machines[nm++] = (struct count){e->machine, e->big_endian, e->elfclass, 0};
+		if (k < nm)
+			machines[k].n++;
+	}
+	const struct vt_stats *s = vt_review_stats(r);
+	if (!s->elf)
+		return;
+	fprintf(f, "ELF:         %zu (%zu executables, %zu shared libraries, %zu relocatable,"
+		   " %zu other; %zu static)\n",
+		s->elf, exec, dyn, rel, other, stat);
+	qsort(machines, nm, sizeof(*machines), cmp_count);
+	fprintf(f, "  machines:  ");
+	for (size_t k = 0; k < nm && k < TOP_MACHINES; k++) {
+		char name[64];
+		vt_elf_machine_name(machines[k].machine, name, sizeof(name));
+		fprintf(f, "%s%s %u-bit %s-endian %zu", k ? ", " : "", name, machines[k].elfclass,
+			machines[k].be ? "big" : "little", machines[k].n);
+	}
+	if (nm > TOP_MACHINES)
+		fprintf(f, ", %zu more", nm - TOP_MACHINES);
+	fputc('\n', f);
+}
+
+static void diag_list(const struct vt_review *r, const struct vt_report_opts *o, FILE *f)
+{
+	unsigned max = o && o->max_diags ? o->max_diags : 10, shown = 0;
+	const struct vt_stats *s = vt_review_stats(r);
+	size_t total = s->diags[0] + s->diags[1] + s->diags[2];
+	for (int sev = VT_SEV_ERROR; sev >= VT_SEV_INFO && shown < max; sev--) {
+		for (const struct vt_diag *d = vt_review_diags(r); d && shown < max; d = d->next)
+			if ((int)d->severity == sev && ++shown)
+				fprintf(f, "  %-8s %s\n", vt_severity_name(d->severity), d->message);
+		for (size_t i = 0; i < vt_review_object_count(r) && shown < max; i++)
+			for (const struct vt_diag *d = vt_review_object(r, i)->diags; d && shown < max;
+			     d = d->next)
+				if ((int)d->severity == sev && ++shown)
+					fprintf(f, "  %-8s %s\n", vt_severity_name(d->severity),
+						d->message);
+	}
+	if (total > shown)
+		fprintf(f, "  ... %zu more in the report\n", total - shown);
+}
+
+static vt_err write_text(const struct vt_review *r, const struct vt_report_opts *o, FILE *f)
+{
+	const struct vt_stats *s = vt_review_stats(r);
+	char b1[32], b2[32];
+	human_bytes(s->bytes, b1, sizeof(b1));
+	double secs = s->total_s > 0 ? s->total_s : 1e-9;
+	human_bytes((uint64_t)((double)s->bytes / secs), b2, sizeof(b2));
+	fprintf(f, "vetter %s: scanned %zu input%s in %.2f s (%u jobs)\n", vt_version(),
+		vt_review_input_count(r), vt_review_input_count(r) == 1 ? "" : "s", s->total_s,
+		s->jobs);
+	for (size_t i = 0; i < vt_review_input_count(r); i++) {
+		const struct vt_input *in = vt_review_input(r, i);
+		char hex[VT_SHA256_HEX_LEN + 1] = "-", sz[32];
+		if (in->hashed)
+			vt_sha256_hex(in->sha256, hex);
+		human_bytes(in->size, sz, sizeof(sz));
+		if (in->status)
+			fprintf(f, "  %s: %s\n", in->path, vt_strerror(in->status));
+		else if (in->kind == VT_OBJ_DIR)
+			fprintf(f, "  %s: directory, %zu files, %s, tree sha256 %.16s\n", in->path,
+				in->files, sz, hex);
+		else
+			fprintf(f, "  %s: %s, %s, sha256 %.16s\n", in->path, vt_obj_kind_name(in->kind),
+				sz, hex);
+	}
+	fprintf(f, "Objects:     %zu (%zu files, %zu directories, %zu symlinks, %zu special)\n",
+		s->objects, s->files, s->dirs, s->symlinks, s->special);
+	fprintf(f, "Read:        %s at %s/s (%.0f files/s)\n", b1, b2, (double)s->files / secs);
+	elf_summary(r, f);
+	fprintf(f, "Diagnostics: %zu errors, %zu warnings, %zu notes\n", s->diags[VT_SEV_ERROR],
+		s->diags[VT_SEV_WARNING], s->diags[VT_SEV_INFO]);
+	diag_list(r, o, f);
+	if (o && o->output_name)
+		fprintf(f, "Report:      %s\n", o->output_name);
+	return ferror(f) ? VT_EIO : VT_OK;
+}
+
+const struct vt_report_writer vt_report_text = {
+	.name = "text",
+	.mime = "text/plain",
+	.extension = ".txt",
+	.description = "short human-readable summary",
+	.write = write_text,
+};

@@ -1,0 +1,558 @@
+/* review.c - a review's lifecycle: inputs, objects, diagnostics and the analysis pass.
+ *
+ * The walk (tree/walk.c) records objects on the calling thread; vt_review_run() then
+ * analyses regular files in batches on a thread pool. Each worker owns an arena, a
+ * libmagic handle and a read buffer, and writes only to the objects of its batch, so
+ * no locking is needed beyond the object table. Small files are read with pread, large
+ * ones mapped read-only and hashed chunk by chunk, each chunk released once hashed, so
+ * memory does not grow with file size. Analysis of one file:
+ * SHA-256, libmagic type, and ELF facts when it starts with the ELF magic. A file that
+ * cannot be opened or read gets an error diagnostic and the review goes on.
+ */
+#include "core/internal.h"
+#include "review/review_int.h"
+#include "scan/magic.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SMALL_FILE (256u * 1024)
+#define BATCH_FILES 64
+#define BATCH_BYTES (16u << 20)
+#define HASH_CHUNK (8u << 20)
+
+const char *vt_version(void)
+{
+	return VT_VERSION;
+}
+
+const char *vt_obj_kind_name(enum vt_obj_kind k)
+{
+	static const char *const names[] = {"file",	"directory", "symlink",	 "fifo",
+					    "socket",	"chardev",   "blockdev", "other"};
+	return (unsigned)k < VT_ARRAY_LEN(names) ? names[k] : "other";
+}
+
+const char *vt_severity_name(enum vt_severity s)
+{
+	static const char *const names[] = {"info", "warning", "error"};
+	return (unsigned)s < VT_ARRAY_LEN(names) ? names[s] : "error";
+}
+
+double vti_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void vt_review_opts_init(struct vt_review_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+}
+
+struct vt_review *vt_review_new(const struct vt_review_opts *o)
+{
+	struct vt_review *r = calloc(1, sizeof(*r));
+	if (!r)
+		return NULL;
+	if (o)
+		r->opts = *o;
+	r->arena = vt_arena_new();
+	if (!r->arena) {
+		free(r);
+		return NULL;
+	}
+	pthread_mutex_init(&r->lock, NULL);
+	r->stats.started = (int64_t)time(NULL);
+	return r;
+}
+
+void vt_review_free(struct vt_review *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->n_inputs; i++)
+		if (r->input_fds[i] >= 0)
+			close(r->input_fds[i]);
+	for (unsigned i = 0; i < r->nworkers; i++) {
+		if (r->warenas)
+			vt_arena_free(r->warenas[i]);
+		if (r->magics)
+			vti_magic_free(r->magics[i]);
+	}
+	free(r->warenas);
+	free(r->magics);
+	free(r->objects);
+	free(r->inputs);
+	free(r->input_fds);
+	pthread_mutex_destroy(&r->lock);
+	vt_arena_free(r->arena);
+	free(r);
+}
+
+struct vt_object *vti_object_new(struct vt_review *r, struct vt_arena *a)
+{
+	struct vt_object *o = vt_arena_alloc(a, sizeof(*o));
+	if (!o)
+		return NULL;
+	pthread_mutex_lock(&r->lock);
+	if (r->n_objects == r->cap_objects) {
+		size_t nc = r->cap_objects ? r->cap_objects * 2 : 1024;
+		struct vt_object **no = realloc(r->objects, nc * sizeof(*no));
+		if (!no) {
+			pthread_mutex_unlock(&r->lock);
+			return NULL;
+		}
+		r->objects = no;
+		r->cap_objects = nc;
+	}
+	o->id = r->n_objects;
+	o->parent = VT_NO_PARENT;
+	r->objects[r->n_objects++] = o;
+	pthread_mutex_unlock(&r->lock);
+	return o;
+}
+
+static struct vt_diag *make_diag(struct vt_arena *a, enum vt_severity sev, vt_err code,
+				 const char *fmt, va_list ap)
+{
+	char msg[1024];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	struct vt_diag *d = vt_arena_alloc(a, sizeof(*d));
+	if (!d)
+		return NULL;
+	d->severity = sev;
+	d->code = code;
+	d->message = vt_arena_strdup(a, msg);
+	return d->message ? d : NULL;
+}
+
+void vti_diag(struct vt_object *o, struct vt_arena *a, enum vt_severity sev, vt_err code,
+	      const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	struct vt_diag *d = make_diag(a, sev, code, fmt, ap);
+	va_end(ap);
+	o->n_diags++;
+	if (!d)
+		return;
+	if (o->diags_tail)
+		o->diags_tail->next = d;
+	else
+		o->diags = d;
+	o->diags_tail = d;
+}
+
+void vti_review_diag(struct vt_review *r, enum vt_severity sev, vt_err code, const char *fmt,
+		     ...)
+{
+	va_list ap;
+	pthread_mutex_lock(&r->lock);
+	va_start(ap, fmt);
+	struct vt_diag *d = make_diag(r->arena, sev, code, fmt, ap);
+	va_end(ap);
+	if (d) {
+		if (r->diags_tail)
+			r->diags_tail->next = d;
+		else
+			r->diags = d;
+		r->diags_tail = d;
+	}
+	pthread_mutex_unlock(&r->lock);
+}
+
+vt_err vt_review_add_input(struct vt_review *r, const char *path)
+{
+	if (r->ran)
+		return VT_EINVAL;
+	if (r->n_inputs == r->cap_inputs) {
+		size_t nc = r->cap_inputs ? r->cap_inputs * 2 : 8;
+		struct vt_input *ni = realloc(r->inputs, nc * sizeof(*ni));
+		if (!ni)
+			return VT_ENOMEM;
+		r->inputs = ni;
+		int *nf = realloc(r->input_fds, nc * sizeof(*nf));
+		if (!nf)
+			return VT_ENOMEM;
+		r->input_fds = nf;
+		r->cap_inputs = nc;
+	}
+	size_t idx = r->n_inputs++;
+	struct vt_input *in = &r->inputs[idx];
+	memset(in, 0, sizeof(*in));
+	r->input_fds[idx] = -1;
+	in->path = vt_arena_strdup(r->arena, path);
+	in->root = VT_NO_PARENT;
+	if (!in->path)
+		return VT_ENOMEM;
+	double t0 = vti_now();
+	vt_err e = vti_walk_input(r, idx);
+	r->stats.walk_s += vti_now() - t0;
+	if (r->opts.progress) {
+		struct vt_progress p = {.phase = "walk",
+					.objects_done = r->n_objects,
+					.objects_total = r->n_objects,
+					.elapsed = r->stats.walk_s,
+					.final = true};
+		r->opts.progress(&p, r->opts.progress_ud);
+	}
+	return e;
+}
+
+/* ---- analysis ---- */
+
+struct batch {
+	struct vt_review *r;
+	size_t *ids;
+	size_t n;
+};
+
+static void analyze_elf(struct vt_object *o, struct vt_span s, struct vt_arena *a)
+{
+	struct vt_elf_info *info = vt_arena_alloc(a, sizeof(*info));
+	if (!info)
+		return;
+	vt_err e = vt_elf_parse(s, a, info);
+	if (e) {
+		vti_diag(o, a, VT_SEV_WARNING, e, "malformed ELF header in '%s': %s", o->path,
+			 vt_strerror(e));
+		return;
+	}
+	o->elf = info;
+	for (const struct vt_elf_problem *p = info->problems; p; p = p->next)
+		vti_diag(o, a, VT_SEV_WARNING, p->code, "malformed ELF '%s': %s", o->path,
+			 p->message);
+}
+
+/* Hashes s; for a mapping, chunk by chunk, releasing each hashed chunk so the resident
+ * memory of a huge file stays at one chunk. */
+static vt_err hash_span(struct vt_span s, bool mapped, uint8_t out[VT_SHA256_LEN])
+{
+	if (!mapped)
+		return vt_sha256(s.p, s.len, out);
+	struct vt_sha256_ctx *c = vt_sha256_new();
+	if (!c)
+		return VT_ENOMEM;
+	vt_err e = VT_OK;
+	for (size_t off = 0; off < s.len && !e; off += HASH_CHUNK) {
+		size_t n = VT_MIN(HASH_CHUNK, s.len - off);
+		e = vt_sha256_update(c, s.p + off, n);
+		madvise((void *)(s.p + off), n, MADV_DONTNEED);
+	}
+	if (!e)
+		e = vt_sha256_final(c, out);
+	vt_sha256_free(c);
+	return e;
+}
+
+static void analyze_span(struct vt_review *r, struct vt_object *o, struct vt_span s,
+			 unsigned wk, bool mapped)
+{
+	struct vt_arena *a = r->warenas[wk];
+	vt_err e = vti_magic_describe(r->magics[wk], s, a, &o->magic, &o->mime);
+	if (e == VT_ENOMEM)
+		atomic_store(&r->fatal, (int)VT_ENOMEM);
+	if (vt_elf_is_elf(s))
+		analyze_elf(o, s, a);
+	e = hash_span(s, mapped, o->sha256);
+	if (e)
+		vti_diag(o, a, VT_SEV_ERROR, e, "cannot hash '%s': %s", o->path, vt_strerror(e));
+	else
+		o->hashed = true;
+}
+
+static void analyze_file(struct vt_review *r, struct vt_object *o, unsigned wk, uint8_t *buf)
+{
+	struct vt_arena *a = r->warenas[wk];
+	int fd = vti_open_object(r, o);
+	if (fd < 0) {
+		vti_diag(o, a, VT_SEV_ERROR, vt_err_from_errno(errno), "cannot open '%s': %s",
+			 o->path, strerror(errno));
+		return;
+	}
+	struct stat st;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		vti_diag(o, a, VT_SEV_ERROR, VT_ENOTSUP,
+			 "'%s' changed during the scan: no longer a regular file", o->path);
+		close(fd);
+		return;
+	}
+	if ((uint64_t)st.st_size != o->size) {
+		vti_diag(o, a, VT_SEV_WARNING, VT_EIO,
+			 "'%s' changed size during the scan (%" PRIu64 " to %" PRIu64 " bytes)",
+			 o->path, o->size, (uint64_t)st.st_size);
+		o->size = (uint64_t)st.st_size;
+	}
+	size_t len = (size_t)st.st_size;
+	if (len <= SMALL_FILE) {
+		size_t got = 0;
+		while (got < len) {
+			ssize_t n = pread(fd, buf + got, len - got, (off_t)got);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				vti_diag(o, a, VT_SEV_ERROR, n < 0 ? vt_err_from_errno(errno) : VT_ETRUNC,
+					 "cannot read '%s': %s", o->path,
+					 n < 0 ? strerror(errno) : "file shrank while reading");
+				close(fd);
+				return;
+			}
+			got += (size_t)n;
+		}
+		analyze_span(r, o, vt_span_make(buf, len), wk, false);
+	} else {
+		void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (m == MAP_FAILED) {
+			vti_diag(o, a, VT_SEV_ERROR, vt_err_from_errno(errno), "cannot map '%s': %s",
+				 o->path, strerror(errno));
+			close(fd);
+			return;
+		}
+		madvise(m, len, MADV_SEQUENTIAL);
+		analyze_span(r, o, vt_span_make(m, len), wk, true);
+		munmap(m, len);
+	}
+	close(fd);
+	atomic_fetch_add(&r->done_bytes, (uint64_t)len);
+}
+
+static void run_batch(void *arg, unsigned wk)
+{
+	struct batch *b = arg;
+	struct vt_review *r = b->r;
+	uint8_t *buf = malloc(SMALL_FILE);
+	for (size_t i = 0; i < b->n; i++) {
+		struct vt_object *o = r->objects[b->ids[i]];
+		if (!buf)
+			vti_diag(o, r->warenas[wk], VT_SEV_ERROR, VT_ENOMEM, "out of memory reading '%s'",
+				 o->path);
+		else if (!atomic_load(&r->fatal))
+			analyze_file(r, o, wk, buf);
+		atomic_fetch_add(&r->done_objects, 1);
+	}
+	free(buf);
+	free(b->ids);
+	free(b);
+}
+
+static vt_err setup_workers(struct vt_review *r, unsigned n)
+{
+	r->warenas = calloc(n, sizeof(*r->warenas));
+	r->magics = calloc(n, sizeof(*r->magics));
+	if (!r->warenas || !r->magics)
+		return VT_ENOMEM;
+	r->nworkers = n;
+	for (unsigned i = 0; i < n; i++) {
+		vt_err e = VT_OK;
+		r->warenas[i] = vt_arena_new();
+		r->magics[i] = vti_magic_new(&e);
+		if (!r->warenas[i])
+			return VT_ENOMEM;
+		if (!r->magics[i])
+			return e;
+	}
+	return VT_OK;
+}
+
+static void report_progress(struct vt_review *r, double t0, size_t total, bool final)
+{
+	if (!r->opts.progress)
+		return;
+	struct vt_progress p = {.phase = "analyze",
+				.objects_done = atomic_load(&r->done_objects),
+				.objects_total = total,
+				.bytes_done = atomic_load(&r->done_bytes),
+				.bytes_total = r->total_bytes,
+				.elapsed = vti_now() - t0,
+				.final = final};
+	r->opts.progress(&p, r->opts.progress_ud);
+}
+
+static vt_err submit_batches(struct vt_review *r, struct vt_pool *pool, size_t *nfiles)
+{
+	struct batch *b = NULL;
+	uint64_t bytes = 0;
+	*nfiles = 0;
+	for (size_t i = 0; i < r->n_objects; i++) {
+		struct vt_object *o = r->objects[i];
+		if (o->kind != VT_OBJ_FILE)
+			continue;
+		if (!b) {
+			b = calloc(1, sizeof(*b));
+			if (!b || !(b->ids = malloc(BATCH_FILES * sizeof(size_t)))) {
+				free(b);
+				return VT_ENOMEM;
+			}
+			b->r = r;
+			bytes = 0;
+		}
+		b->ids[b->n++] = i;
+		bytes += o->size;
+		r->total_bytes += o->size;
+		(*nfiles)++;
+		if (b->n == BATCH_FILES || bytes >= BATCH_BYTES) {
+			vt_err e = vt_pool_submit(pool, run_batch, b);
+			if (e) {
+				free(b->ids);
+				free(b);
+				return e;
+			}
+			b = NULL;
+		}
+	}
+	if (b) {
+		vt_err e = vt_pool_submit(pool, run_batch, b);
+		if (e) {
+			free(b->ids);
+			free(b);
+			return e;
+		}
+	}
+	return VT_OK;
+}
+
+/* The digest of a directory input: SHA-256 over one record per object in walk order,
+ * "kind NUL relpath NUL mode(octal) NUL sha256-hex-or-link-target NUL", so two trees
+ * with the same names, types, modes, contents and link targets have the same digest. */
+static vt_err tree_digest(struct vt_review *r, struct vt_input *in, size_t idx)
+{
+	struct vt_sha256_ctx *c = vt_sha256_new();
+	if (!c)
+		return VT_ENOMEM;
+	vt_err e = VT_OK;
+	for (size_t i = in->root; i < r->n_objects && !e; i++) {
+		const struct vt_object *o = r->objects[i];
+		if (o->input != idx)
+			continue;
+		char hex[VT_SHA256_HEX_LEN + 1] = "";
+		if (o->hashed)
+			vt_sha256_hex(o->sha256, hex);
+		char head[64];
+		int n = snprintf(head, sizeof(head), "%s", vt_obj_kind_name(o->kind));
+		e = vt_sha256_update(c, head, (size_t)n + 1);
+		if (!e)
+			e = vt_sha256_update(c, o->relpath, strlen(o->relpath) + 1);
+		n = snprintf(head, sizeof(head), "%o", (unsigned)o->mode);
+		if (!e)
+			e = vt_sha256_update(c, head, (size_t)n + 1);
+		const char *tail = o->kind == VT_OBJ_SYMLINK && o->link_target ? o->link_target : hex;
+		if (!e)
+			e = vt_sha256_update(c, tail, strlen(tail) + 1);
+	}
+	if (!e)
+		e = vt_sha256_final(c, in->sha256);
+	vt_sha256_free(c);
+	if (!e)
+		in->hashed = true;
+	return e;
+}
+
+static void compute_stats(struct vt_review *r)
+{
+	struct vt_stats *s = &r->stats;
+	s->objects = r->n_objects;
+	for (size_t i = 0; i < r->n_objects; i++) {
+		const struct vt_object *o = r->objects[i];
+		switch (o->kind) {
+		case VT_OBJ_FILE:
+			s->files++;
+			if (o->hashed)
+				s->bytes += o->size;
+			break;
+		case VT_OBJ_DIR:
+			s->dirs++;
+			break;
+		case VT_OBJ_SYMLINK:
+			s->symlinks++;
+			break;
+		default:
+			s->special++;
+			break;
+		}
+		if (o->elf)
+			s->elf++;
+		for (const struct vt_diag *d = o->diags; d; d = d->next)
+			s->diags[d->severity]++;
+	}
+	for (const struct vt_diag *d = r->diags; d; d = d->next)
+		s->diags[d->severity]++;
+}
+
+vt_err vt_review_run(struct vt_review *r)
+{
+	if (r->ran)
+		return VT_EINVAL;
+	r->ran = true;
+	double t0 = vti_now();
+	unsigned n = r->opts.jobs ? r->opts.jobs : vt_ncpus();
+	vt_err e = setup_workers(r, n);
+	if (e)
+		return e;
+	r->stats.jobs = n;
+	struct vt_pool *pool = vt_pool_new(n);
+	if (!pool)
+		return VT_ENOMEM;
+	size_t nfiles = 0;
+	e = submit_batches(r, pool, &nfiles);
+	while (!vt_pool_wait(pool, 100))
+		report_progress(r, t0, nfiles, false);
+	vt_pool_free(pool);
+	report_progress(r, t0, nfiles, true);
+	if (e)
+		return e;
+	if (atomic_load(&r->fatal))
+		return (vt_err)atomic_load(&r->fatal);
+
+	for (size_t i = 0; i < r->n_inputs; i++) {
+		struct vt_input *in = &r->inputs[i];
+		if (in->root == VT_NO_PARENT || in->status)
+			continue;
+		const struct vt_object *root = r->objects[in->root];
+		if (in->kind == VT_OBJ_FILE && root->hashed) {
+			memcpy(in->sha256, root->sha256, VT_SHA256_LEN);
+			in->hashed = true;
+		} else if (in->kind == VT_OBJ_DIR && (e = tree_digest(r, in, i))) {
+			return e;
+		}
+	}
+	r->stats.analyze_s = vti_now() - t0;
+	r->stats.total_s = r->stats.walk_s + r->stats.analyze_s;
+	r->stats.finished = (int64_t)time(NULL);
+	compute_stats(r);
+	return VT_OK;
+}
+
+size_t vt_review_input_count(const struct vt_review *r)
+{
+	return r->n_inputs;
+}
+
+const struct vt_input *vt_review_input(const struct vt_review *r, size_t i)
+{
+	return i < r->n_inputs ? &r->inputs[i] : NULL;
+}
+
+size_t vt_review_object_count(const struct vt_review *r)
+{
+	return r->n_objects;
+}
+
+const struct vt_object *vt_review_object(const struct vt_review *r, size_t id)
+{
+	return id < r->n_objects ? r->objects[id] : NULL;
+}
+
+const struct vt_stats *vt_review_stats(const struct vt_review *r)
+{
+	return &r->stats;
+}
+
+const struct vt_diag *vt_review_diags(const struct vt_review *r)
+{
+	return r->diags;
+}

@@ -1,0 +1,62 @@
+/* review_int.h - the review structure, shared by the walker, the analysis workers and
+ * the report writers. Not part of the public API.
+ */
+#ifndef VT_REVIEW_INT_H
+#define VT_REVIEW_INT_H
+
+#include "core/internal.h"
+
+#include <pthread.h>
+
+struct vt_magic;
+
+struct vt_review {
+	struct vt_review_opts opts;
+	struct vt_arena *arena;       /* main-thread allocations (walk, inputs) */
+	struct vt_arena **warenas;    /* one per worker */
+	struct vt_magic **magics;     /* one libmagic handle per worker */
+	unsigned nworkers;
+
+	pthread_mutex_t lock;         /* guards objects[] growth and review diags */
+	struct vt_object **objects;
+	size_t n_objects, cap_objects;
+
+	struct vt_input *inputs;
+	int *input_fds;               /* directory fd of each directory input, or -1 */
+	size_t n_inputs, cap_inputs;
+
+	struct vt_diag *diags, *diags_tail;
+	struct vt_stats stats;
+
+	/* analysis progress, updated by workers */
+	_Atomic size_t done_objects;
+	_Atomic uint64_t done_bytes;
+	uint64_t total_bytes;
+	_Atomic int fatal;            /* first fatal vt_err of a worker */
+	bool ran;
+};
+
+/* Appends a new zeroed object (parent, kind, paths set by the caller); NULL on ENOMEM.
+ * Thread-safe. `a` is the arena of the calling thread. */
+struct vt_object *vti_object_new(struct vt_review *r, struct vt_arena *a);
+
+/* Adds a diagnostic to o (printf-style message); allocation failure drops it silently
+ * after counting it, so a diagnostic never turns into a fatal error. */
+void vti_diag(struct vt_object *o, struct vt_arena *a, enum vt_severity sev, vt_err code,
+	      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Adds a review-level diagnostic. Thread-safe. */
+void vti_review_diag(struct vt_review *r, enum vt_severity sev, vt_err code, const char *fmt,
+		     ...) __attribute__((format(printf, 4, 5)));
+
+/* Walks the input at r->inputs[idx] (already set up), creating objects. */
+vt_err vti_walk_input(struct vt_review *r, size_t idx);
+
+/* Opens a walked regular file for reading without following symbolic links; -1 with
+ * errno set on failure. */
+int vti_open_object(struct vt_review *r, const struct vt_object *o);
+
+/* Seconds on a monotonic clock. */
+double vti_now(void);
+
+#endif

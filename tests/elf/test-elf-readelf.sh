@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# test-elf-readelf.sh - compare vetter's ELF parser with binutils' readelf.
+#
+# usage: tests/elf/test-elf-readelf.sh ELFINFO_BINARY
+#
+# Builds the corpus with tests/fixtures/make-elf-corpus (kept under $VETTER_CACHE, default
+# .cache/ at the top of the checkout, and rebuilt when that script changes), runs elfinfo
+# over every file and compares class, endianness, machine, type (first word), interpreter,
+# DT_NEEDED and SONAME with `readelf -h -l -d -W`. The damaged/ files are not compared:
+# elfinfo must survive them and report problems (or, for a cut header, an error).
+# Prints one line per mismatch and "N passed, N failed"; fails on any mismatch, on fewer
+# than 6 distinct machines, or when a tool is missing (never skips).
+set -uo pipefail
+
+[ $# -eq 1 ] || { echo "usage: $0 ELFINFO_BINARY" >&2; exit 2; }
+elfinfo=$1
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cache=${VETTER_CACHE:-$top/.cache}
+maker=$top/tests/fixtures/make-elf-corpus
+corpus=$cache/elf-corpus
+
+command -v readelf >/dev/null || { echo "readelf not found (install binutils)" >&2; exit 1; }
+[ -x "$elfinfo" ] || { echo "elfinfo binary '$elfinfo' not found" >&2; exit 1; }
+
+stamp=$(sha256sum "$maker" | cut -d' ' -f1)
+mkdir -p "$cache"
+exec 9>"$cache/elf-corpus.lock"
+flock 9 # one corpus builder at a time (plain and ASan builds may test together)
+if [ "$(cat "$corpus/.stamp" 2>/dev/null)" != "$stamp" ]; then
+	echo "building ELF corpus in $corpus" >&2
+	tmp=$(mktemp -d "$cache/elf-corpus.XXXXXX")
+	chmod 755 "$tmp"
+	if ! "$maker" "$tmp"; then
+		rm -rf "$tmp"
+		echo "make-elf-corpus failed" >&2
+		exit 1
+	fi
+	echo "$stamp" >"$tmp/.stamp"
+	rm -rf "$corpus"
+	mv "$tmp" "$corpus"
+fi
+
+# readelf_facts FILE: the same tab-separated fields as elfinfo prints (without the count).
+readelf_facts() {
+	readelf -h -l -d -W "$1" 2>/dev/null | awk -v path="$1" '
+		function val(line) { sub(/^[^:]*:[ \t]*/, "", line); return line }
+		function bracket(line) {
+			sub(/^[^[]*\[/, "", line)
+			sub(/\][ \t]*$/, "", line)
+			return line
+		}
+		/^  Class:/ { class = val($0) }
+		/^  Data:/ { data = val($0) ~ /big endian/ ? "big" : "little" }
+		/^  Type:/ { split(val($0), t, " "); type = t[1] }
+		/^  Machine:/ { machine = val($0) }
+		/\[Requesting program interpreter: / {
+			sub(/.*interpreter: /, "")
+			interp = bracket("[" $0)
+		}
+		/\(NEEDED\)/ { needed = needed (needed == "" ? "" : ",") bracket($0) }
+		/\(SONAME\)/ { soname = bracket($0) }
+		END {
+			printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", path, class, data, machine, type,
+				interp == "" ? "-" : interp, needed == "" ? "-" : needed,
+				soname == "" ? "-" : soname
+		}'
+}
+
+fields=(path class data machine type interp needed soname)
+passed=0 failed=0 other=0 # other: failures outside the per-file comparison
+declare -A machines=()
+files=()
+while IFS= read -r f; do files+=("$f"); done < <(find "$corpus" -path "$corpus/damaged" -prune -o \
+	-type f ! -name '.*' -print | sort)
+[ ${#files[@]} -gt 0 ] || { echo "empty corpus" >&2; exit 1; }
+
+out=$("$elfinfo" "${files[@]}")
+rc=$?
+if [ $rc -ne 0 ]; then
+	echo "elfinfo exited with status $rc on the corpus"
+	other=$((other + 1))
+fi
+declare -A ours=()
+while IFS= read -r line; do
+	ours[${line%%$'\t'*}]=$line
+done <<<"$out"
+
+for f in "${files[@]}"; do
+	theirs=$(readelf_facts "$f")
+	mine=${ours[$f]:-}
+	if [ -z "$mine" ]; then
+		echo "$f: elfinfo printed nothing"
+		failed=$((failed + 1))
+		continue
+	fi
+	IFS=$'\t' read -r -a a <<<"$mine"
+	IFS=$'\t' read -r -a b <<<"$theirs"
+	ok=1
+	for i in 1 2 3 4 5 6 7; do
+		if [ "${a[$i]:-}" != "${b[$i]:-}" ]; then
+			echo "$f: ${fields[$i]}: elfinfo '${a[$i]:-}', readelf '${b[$i]:-}'"
+			ok=0
+		fi
+	done
+	if [ "${a[8]:-}" != 0 ]; then
+		echo "$f: elfinfo reports ${a[8]:-?} problems on a good file"
+		ok=0
+	fi
+	if [ $ok = 1 ]; then
+		passed=$((passed + 1))
+		machines[${a[3]}]=1
+	else
+		failed=$((failed + 1))
+	fi
+done
+
+# Damaged files: no crash; problems for an intact header, an error for a cut one.
+errs=$(mktemp)
+trap 'rm -f "$errs"' EXIT
+for f in "$corpus"/damaged/*; do
+	line=$("$elfinfo" "$f" 2>"$errs")
+	rc=$?
+	if grep -q Sanitizer "$errs" || [ $rc -ge 2 ]; then
+		echo "$f: elfinfo failed (status $rc): $(head -3 "$errs")"
+		other=$((other + 1))
+	elif [[ $(basename "$f") == *hdr* ]]; then
+		if [ $rc -ne 1 ] || [ -n "$line" ]; then
+			echo "$f: cut ELF header not rejected"
+			other=$((other + 1))
+		fi
+	elif [ $rc -ne 0 ] || [ "${line##*$'\t'}" = 0 ] || [ -z "$line" ]; then
+		echo "$f: no problems reported for a damaged file"
+		other=$((other + 1))
+	fi
+done
+
+printf 'distinct machines: %d (' ${#machines[@]} >&2
+printf '%s; ' "${!machines[@]}" >&2
+printf ')\n' >&2
+if [ ${#machines[@]} -lt 6 ]; then
+	echo "only ${#machines[@]} distinct machines compared (need 6)"
+	other=$((other + 1))
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$other" -eq 0 ]

@@ -1,0 +1,41 @@
+/* fuzz_elf.c - libFuzzer harness for the ELF parser.
+ *
+ * Parses each input with vt_elf_parse in a fresh arena and walks the result, so any
+ * out-of-bounds read or bad string in the output shows up under the sanitizers. The
+ * input is arbitrary bytes.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <vetter/arena.h>
+#include <vetter/elf.h>
+#include <vetter/span.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct vt_arena *a = vt_arena_new();
+	if (!a)
+		return 0;
+	struct vt_elf_info info;
+	size_t sum = 0;
+	if (vt_elf_parse(vt_span_make(data, size), a, &info) == VT_OK) {
+		char buf[VT_ELF_MACHINE_NAME_MAX];
+		sum += strlen(vt_elf_machine_name(info.machine, buf, sizeof(buf)));
+		sum += strlen(vt_elf_type_name(info.type)) + strlen(vt_elf_osabi_name(info.osabi));
+		const char *strs[] = {info.interp, info.soname, info.rpath, info.runpath};
+		for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
+			sum += strs[i] ? strlen(strs[i]) : 0;
+		for (size_t i = 0; i < info.n_needed; i++)
+			sum += strlen(info.needed[i]);
+		size_t n = 0;
+		for (const struct vt_elf_problem *p = info.problems; p; p = p->next, n++)
+			sum += strlen(p->message);
+		if (n != info.n_problems || n > 65)
+			__builtin_trap();
+	}
+	vt_arena_free(a);
+	return sum == (size_t)-1;
+}
