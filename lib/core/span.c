@@ -9,7 +9,7 @@ vt_err vt_span_sub(struct vt_span s, size_t off, size_t n, struct vt_span *out)
 {
 	if (!vt_span_has(s, off, n))
 		return VT_ETRUNC;
-	out->p = s.p + off;
+	out->p = s.p ? s.p + off : NULL; /* NULL + 0 is undefined behaviour */
 	out->len = n;
 	return VT_OK;
 }
@@ -18,7 +18,7 @@ vt_err vt_span_tail(struct vt_span s, size_t off, struct vt_span *out)
 {
 	if (off > s.len)
 		return VT_ETRUNC;
-	out->p = s.p + off;
+	out->p = s.p ? s.p + off : NULL;
 	out->len = s.len - off;
 	return VT_OK;
 }
