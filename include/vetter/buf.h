@@ -39,7 +39,8 @@ vt_err vt_buf_add(struct vt_buf *b, const void *p, size_t n) VT_MUST_CHECK;
 vt_err vt_buf_addstr(struct vt_buf *b, const char *s) VT_MUST_CHECK;
 vt_err vt_buf_printf(struct vt_buf *b, const char *fmt, ...) VT_MUST_CHECK
 	__attribute__((format(printf, 2, 3)));
-vt_err vt_buf_vprintf(struct vt_buf *b, const char *fmt, va_list ap) VT_MUST_CHECK;
+vt_err vt_buf_vprintf(struct vt_buf *b, const char *fmt, va_list ap) VT_MUST_CHECK
+	__attribute__((format(printf, 2, 0)));
 
 /* Makes room for n more bytes without adding them; VT_ELIMIT past the cap. */
 vt_err vt_buf_reserve(struct vt_buf *b, size_t n) VT_MUST_CHECK;

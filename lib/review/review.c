@@ -117,8 +117,8 @@ struct vt_object *vti_object_new(struct vt_review *r, struct vt_arena *a)
 	return o;
 }
 
-static struct vt_diag *make_diag(struct vt_arena *a, enum vt_severity sev, vt_err code,
-				 const char *fmt, va_list ap)
+__attribute__((format(printf, 4, 0))) static struct vt_diag *
+make_diag(struct vt_arena *a, enum vt_severity sev, vt_err code, const char *fmt, va_list ap)
 {
 	char msg[1024];
 	vsnprintf(msg, sizeof(msg), fmt, ap);
