@@ -27,6 +27,8 @@ extern const struct cli_cmd cli_commands[];
 
 int cmd_scan(int argc, char **argv);
 void usage_scan(FILE *f);
+int cmd_extract(int argc, char **argv);
+void usage_extract(FILE *f);
 int cmd_version(int argc, char **argv);
 void usage_version(FILE *f);
 int cmd_help(int argc, char **argv);

@@ -1,24 +1,44 @@
-/* cmd_scan.c - `vetter scan PATH...`: inventory files and directory trees.
+/* cmd_scan.c - `vetter scan PATH...`: review files and directory trees,
+ * and `vetter extract IMAGE... -o DIR`: unpack into DIR with DIR/manifest.json.
  *
- * Walks each input, analyses every file on a thread pool, writes the chosen report
- * (-o FILE, atomically through a temporary file beside it) and prints a summary.
+ * Both walk each input, analyse and unpack every file on a thread pool, write the report
+ * (-o FILE, atomically through a temporary file beside it) and print a summary.
  */
 #include "cli.h"
 
 #include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+static void usage_limits(FILE *f)
+{
+	fprintf(f, "      --max-nesting N    nested containers unpacked (default 16)\n"
+		   "      --max-bytes SIZE   total bytes extraction may write (default 16G)\n"
+		   "      --max-ratio N      bytes a chunk may produce per byte (default 1000;\n"
+		   "                         any chunk may produce 64 MiB)\n"
+		   "      --max-files N      objects extraction may create (default 1000000)\n"
+		   "  -j, --jobs N           worker threads (default: number of processors)\n"
+		   "      --no-progress      no progress line on standard error\n"
+		   "  -q, --quiet            no summary, only errors\n"
+		   "  -v, --verbose          more messages (repeat for debug)\n"
+		   "  -h, --help             show this help\n\n"
+		   "Exit status: 0 done; 2 bad usage or an input could not be accessed;\n"
+		   "3 fatal error (output not writable, out of memory).\n");
+}
+
 void usage_scan(FILE *f)
 {
 	fprintf(f,
 		"usage: vetter scan [OPTIONS] PATH...\n\n"
-		"Inventories files and directory trees: walks them without following symbolic\n"
-		"links, types every file, hashes it (SHA-256) and reads ELF headers of every\n"
-		"architecture. Problems with single objects become diagnostics in the report.\n\n"
+		"Reviews files and directory trees: walks them without following symbolic\n"
+		"links, unpacks every recognised format recursively (firmware headers,\n"
+		"filesystems, archives, compressed streams), types every file, hashes it\n"
+		"(SHA-256) and reads ELF headers of every architecture. Problems with single\n"
+		"objects become diagnostics in the report.\n\n"
 		"Options:\n"
 		"  -o, --output FILE      write the report to FILE ('-' for standard output)\n"
 		"  -f, --format FORMAT    report format:");
@@ -27,24 +47,58 @@ void usage_scan(FILE *f)
 	fprintf(f, "\n"
 		   "                         (default: from FILE's extension, else json; without\n"
 		   "                         -o the text summary goes to standard output)\n"
-		   "  -j, --jobs N           worker threads (default: number of processors)\n"
+		   "      --no-extract       do not unpack anything\n"
+		   "      --extract-dir DIR  keep the unpacked files in DIR (default: a temporary\n"
+		   "                         directory, removed at the end)\n"
 		   "  -x, --one-file-system  do not descend into other mounted filesystems\n"
-		   "      --max-depth N      directory depth limit (default 256)\n"
-		   "      --no-progress      no progress line on standard error\n"
-		   "  -q, --quiet            no summary, only errors\n"
-		   "  -v, --verbose          more messages (repeat for debug)\n"
-		   "  -h, --help             show this help\n\n"
-		   "Exit status: 0 scanned; 2 bad usage or an input could not be accessed;\n"
-		   "3 fatal error (output not writable, out of memory).\n");
+		   "      --max-depth N      directory depth limit (default 256)\n");
+	usage_limits(f);
+}
+
+void usage_extract(FILE *f)
+{
+	fprintf(f,
+		"usage: vetter extract [OPTIONS] -o DIR IMAGE...\n\n"
+		"Unpacks every recognised format in each IMAGE recursively into DIR and writes\n"
+		"DIR/manifest.json: every object with its path, type, parent, offset in the\n"
+		"parent, size, SHA-256, mode, owner, link target and diagnostics. Names that\n"
+		"would leave DIR are rebased inside it and reported; links are stored, never\n"
+		"followed; device nodes and fifos are recorded, not created.\n\n"
+		"Options:\n"
+		"  -o, --output DIR       where to unpack (created; must be empty)\n");
+	usage_limits(f);
 }
 
 struct scan_args {
+	bool extract_cmd; /* `vetter extract` */
 	const char *output;
 	const char *format;
+	const char *extract_dir;
+	bool no_extract;
 	unsigned jobs, max_depth;
+	struct vt_limits lim;
 	bool one_fs, progress;
 	int verbosity;
 };
+
+/* A size with an optional K, M, G or T suffix (powers of 1024). */
+static bool parse_size(const char *opt, const char *s, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	unsigned shift = 0;
+	if (*end && !end[1])
+		shift = *end == 'K' || *end == 'k' ? 10 : *end == 'M' ? 20 : *end == 'G' ? 30
+			: *end == 'T' ? 40 : 64;
+	if (errno || end == s || *s == '-' || (*end && shift == 64) || (*end && end[1]) ||
+	    (shift && v > (UINT64_MAX >> shift)) || v == 0) {
+		fprintf(stderr, "vetter: invalid value '%s' for %s\n", s, opt);
+		return false;
+	}
+	*out = (uint64_t)v << shift;
+	return true;
+}
 
 static int parse(int argc, char **argv, struct scan_args *a)
 {
@@ -58,12 +112,44 @@ static int parse(int argc, char **argv, struct scan_args *a)
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
+		{"no-extract", no_argument, NULL, 'N'},
+		{"extract-dir", required_argument, NULL, 'E'},
+		{"max-nesting", required_argument, NULL, 'n'},
+		{"max-bytes", required_argument, NULL, 'B'},
+		{"max-ratio", required_argument, NULL, 'R'},
+		{"max-files", required_argument, NULL, 'F'},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
+	unsigned u;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:f:j:xqvh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, a->extract_cmd ? "o:j:qvh" : "o:f:j:xqvh", opts,
+				NULL)) != -1) {
 		switch (c) {
+		case 'N':
+			a->no_extract = true;
+			break;
+		case 'E':
+			a->extract_dir = optarg;
+			break;
+		case 'n':
+			if (!cli_parse_uint("--max-nesting", optarg, 64, &u) || !u)
+				return EXIT_USAGE;
+			a->lim.max_depth = u;
+			break;
+		case 'B':
+			if (!parse_size("--max-bytes", optarg, &a->lim.max_bytes))
+				return EXIT_USAGE;
+			break;
+		case 'R':
+			if (!cli_parse_uint("--max-ratio", optarg, 1000000, &u) || !u)
+				return EXIT_USAGE;
+			a->lim.max_ratio = u;
+			break;
+		case 'F':
+			if (!parse_size("--max-files", optarg, &a->lim.max_files))
+				return EXIT_USAGE;
+			break;
 		case 'o':
 			a->output = optarg;
 			break;
@@ -93,15 +179,21 @@ static int parse(int argc, char **argv, struct scan_args *a)
 				a->verbosity++;
 			break;
 		case 'h':
-			usage_scan(stdout);
+			(a->extract_cmd ? usage_extract : usage_scan)(stdout);
 			return -1;
 		default:
-			fprintf(stderr, "Try 'vetter scan --help'.\n");
+			fprintf(stderr, "Try 'vetter %s --help'.\n", a->extract_cmd ? "extract" : "scan");
 			return EXIT_USAGE;
 		}
 	}
+	const char *cmd = a->extract_cmd ? "extract" : "scan";
 	if (optind >= argc) {
-		fprintf(stderr, "vetter: scan needs at least one PATH (see 'vetter scan --help')\n");
+		fprintf(stderr, "vetter: %s needs at least one %s (see 'vetter %s --help')\n", cmd,
+			a->extract_cmd ? "IMAGE" : "PATH", cmd);
+		return EXIT_USAGE;
+	}
+	if (a->extract_cmd && !a->output) {
+		fprintf(stderr, "vetter: extract needs -o DIR (see 'vetter extract --help')\n");
 		return EXIT_USAGE;
 	}
 	return EXIT_OK;
@@ -150,12 +242,25 @@ static int write_report(const struct vt_review *r, const struct vt_report_writer
 	return EXIT_OK;
 }
 
-int cmd_scan(int argc, char **argv)
+static int run(int argc, char **argv, struct scan_args *args)
 {
-	struct scan_args a = {.progress = true};
+	struct scan_args a = *args;
 	int rc = parse(argc, argv, &a);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
+	const char *manifest = NULL;
+	if (a.extract_cmd) {
+		/* extract: the output is the directory; the manifest is the JSON report in it */
+		a.extract_dir = a.output;
+		size_t n = strlen(a.output) + 16;
+		char *m = malloc(n);
+		if (!m)
+			return EXIT_FATAL;
+		snprintf(m, n, "%s/manifest.json", a.output);
+		manifest = m;
+		a.output = manifest;
+		a.format = "json";
+	}
 	vt_log_set_level(a.verbosity < 0	? VT_LOG_ERROR
 			 : a.verbosity == 0 ? VT_LOG_WARN
 			 : a.verbosity == 1 ? VT_LOG_INFO
@@ -182,6 +287,9 @@ int cmd_scan(int argc, char **argv)
 	o.jobs = a.jobs;
 	o.one_file_system = a.one_fs;
 	o.max_depth = a.max_depth;
+	o.extract = !a.no_extract;
+	o.output_dir = a.extract_dir;
+	o.limits = a.lim;
 	o.progress = cli_progress_update;
 	o.progress_ud = prog;
 	struct vt_review *r = vt_review_new(&o);
@@ -204,9 +312,11 @@ int cmd_scan(int argc, char **argv)
 	}
 	vt_err e = status == EXIT_FATAL ? VT_ENOMEM : vt_review_run(r);
 	if (e) {
-		fprintf(stderr, "vetter: scan failed: %s\n", vt_strerror(e));
+		fprintf(stderr, "vetter: %s failed: %s\n", a.extract_cmd ? "extract" : "scan",
+			vt_strerror(e));
 		vt_review_free(r);
 		cli_progress_free(prog);
+		free((char *)manifest);
 		return EXIT_FATAL;
 	}
 	struct vt_report_opts ro = {.output_name = to_stdout ? NULL : output};
@@ -222,5 +332,18 @@ int cmd_scan(int argc, char **argv)
 	}
 	vt_review_free(r);
 	cli_progress_free(prog);
+	free((char *)manifest);
 	return status;
+}
+
+int cmd_scan(int argc, char **argv)
+{
+	struct scan_args a = {.progress = true};
+	return run(argc, argv, &a);
+}
+
+int cmd_extract(int argc, char **argv)
+{
+	struct scan_args a = {.progress = true, .extract_cmd = true};
+	return run(argc, argv, &a);
 }

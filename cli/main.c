@@ -11,8 +11,10 @@
 #include <string.h>
 
 const struct cli_cmd cli_commands[] = {
-	{"scan", "inventory files and directory trees: types, hashes, ELF facts", cmd_scan,
+	{"scan", "review files, images and trees: unpack, type, hash, ELF facts", cmd_scan,
 	 usage_scan},
+	{"extract", "unpack images recursively into a directory, with a manifest", cmd_extract,
+	 usage_extract},
 	{"version", "print the version", cmd_version, usage_version},
 	{"help", "show help for vetter or one of its commands", cmd_help, usage_help},
 	{NULL, NULL, NULL, NULL},

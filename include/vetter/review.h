@@ -32,10 +32,25 @@ struct vt_progress {
 
 typedef void (*vt_progress_fn)(const struct vt_progress *p, void *ud);
 
+/* Limits on extraction; each is reported (a diagnostic) when it stops something. */
+struct vt_limits {
+	unsigned max_depth;      /* nested containers; default 16 */
+	uint64_t max_bytes;      /* total bytes written by extraction; default 16 GiB */
+	uint64_t max_ratio;      /* bytes a chunk may produce per byte of chunk; default 1000,
+				  * with at least 64 MiB allowed to any chunk */
+	uint64_t max_files;      /* objects created by extraction; default 1,000,000 */
+	uint64_t max_file_size;  /* one extracted file; default 4 GiB */
+};
+
 struct vt_review_opts {
 	unsigned jobs;           /* worker threads; 0: number of processors */
 	bool one_file_system;    /* do not descend into other mounted filesystems */
 	unsigned max_depth;      /* directory depth limit; 0: 256 */
+	bool extract;            /* unpack every recognised format, recursively */
+	const char *output_dir;  /* where extracted files go (created; must be empty or
+				  * absent); NULL with extract: a temporary directory removed
+				  * by vt_review_free() */
+	struct vt_limits limits; /* zero fields take the defaults */
 	vt_progress_fn progress; /* called on the vt_review_run() thread, ~10 times a second */
 	void *progress_ud;
 };
@@ -70,7 +85,9 @@ struct vt_input {
 };
 
 struct vt_stats {
-	size_t objects, files, dirs, symlinks, special;
+	size_t objects, files, dirs, symlinks, special, chunks;
+	size_t extracted;        /* objects created by extraction */
+	uint64_t extracted_bytes; /* bytes written by extraction */
 	size_t elf;
 	uint64_t bytes;          /* regular file bytes read */
 	size_t diags[3];         /* by severity */
@@ -84,6 +101,10 @@ const struct vt_input *vt_review_input(const struct vt_review *r, size_t i);
 size_t vt_review_object_count(const struct vt_review *r);
 const struct vt_object *vt_review_object(const struct vt_review *r, size_t id);
 const struct vt_stats *vt_review_stats(const struct vt_review *r);
+
+/* The directory extracted files were written to; NULL when not extracting or when it
+ * is a temporary directory (removed by vt_review_free()). */
+const char *vt_review_output_dir(const struct vt_review *r);
 
 /* Review-level diagnostics (not tied to an object). */
 const struct vt_diag *vt_review_diags(const struct vt_review *r);

@@ -30,9 +30,11 @@ enum vt_obj_kind {
 	VT_OBJ_CHARDEV = 5,
 	VT_OBJ_BLOCKDEV = 6,
 	VT_OBJ_OTHER = 7,
+	VT_OBJ_CHUNK = 8, /* a region of its parent: a recognised format, or an unknown gap */
 };
 
-/* "file", "directory", "symlink", "fifo", "socket", "chardev", "blockdev", "other". */
+/* "file", "directory", "symlink", "fifo", "socket", "chardev", "blockdev", "other",
+ * "chunk". */
 const char *vt_obj_kind_name(enum vt_obj_kind k);
 
 enum vt_severity {
@@ -51,9 +53,22 @@ struct vt_diag {
 	struct vt_diag *next;
 };
 
+/* A chunk: where a format was recognised in the parent object, or a gap between such. */
+struct vt_chunk_info {
+	const char *format;   /* handler name ("gzip", "squashfs"), or "unknown" for a gap */
+	const char *variant;  /* handler's variant ("newc", "squashfs 4 xz"), may be NULL */
+	uint64_t offset;      /* in the parent object */
+	uint64_t length;
+	unsigned confidence;  /* bits verified by the handler; 0 for gaps */
+	bool truncated;       /* the format's data runs past the parent's end */
+	double entropy;       /* gaps: Shannon entropy, bits per byte */
+	const char *gap_class; /* gaps: "padding", "text", "compressed/encrypted", "data" */
+};
+
 struct vt_object {
 	size_t id;            /* index in the review, stable for a given input */
 	size_t parent;        /* id of the parent object, VT_NO_PARENT for an input root */
+	struct vt_object *up; /* the parent object, NULL for an input root */
 	unsigned input;       /* index of the input this object came from */
 	unsigned depth;       /* 0 for an input root */
 	const char *path;     /* display path: the input as given joined with the relative path */
@@ -65,7 +80,15 @@ struct vt_object {
 	int64_t mtime;
 	uint64_t dev, ino;    /* identity on the host, for change detection */
 	uint32_t nlink;
-	const char *link_target; /* symlinks: the stored target */
+	const char *link_target; /* symlinks: the stored target; hard links: the first name */
+	bool hardlink;        /* extracted as a hard link to link_target */
+	uint32_t rdev_major, rdev_minor; /* device nodes */
+
+	/* extraction */
+	unsigned xdepth;      /* containers above this object (0: an input or a walked file) */
+	const char *disk;     /* where its bytes are, relative to the output directory; NULL
+			       * for walked inputs and objects not written (chunks, devices) */
+	struct vt_chunk_info *chunk; /* VT_OBJ_CHUNK only */
 
 	bool hashed;
 	uint8_t sha256[VT_SHA256_LEN];

@@ -142,7 +142,25 @@ static json_t *elf_json(const struct vt_elf_info *e)
 	return j;
 }
 
-static json_t *object_json(const struct vt_object *o)
+static json_t *chunk_json(const struct vt_chunk_info *c)
+{
+	json_t *j = json_object();
+	json_object_set_new(j, "format", json_string(c->format));
+	if (c->variant)
+		json_object_set_new(j, "variant", json_str(c->variant));
+	json_object_set_new(j, "offset", json_integer((json_int_t)c->offset));
+	json_object_set_new(j, "length", json_integer((json_int_t)c->length));
+	if (c->gap_class) {
+		json_object_set_new(j, "entropy", json_real((double)(int)(c->entropy * 1000) / 1000));
+		json_object_set_new(j, "class", json_string(c->gap_class));
+	} else {
+		json_object_set_new(j, "confidence", json_integer(c->confidence));
+		json_object_set_new(j, "truncated", json_boolean(c->truncated));
+	}
+	return j;
+}
+
+static json_t *object_json(const struct vt_object *o, const char *outdir)
 {
 	json_t *j = json_object();
 	char mode[8];
@@ -164,6 +182,17 @@ static json_t *object_json(const struct vt_object *o)
 		json_object_set_new(j, "nlink", json_integer(o->nlink));
 	if (o->link_target)
 		json_object_set_new(j, "link_target", json_str(o->link_target));
+	if (o->hardlink)
+		json_object_set_new(j, "hardlink", json_true());
+	if (o->kind == VT_OBJ_CHARDEV || o->kind == VT_OBJ_BLOCKDEV)
+		json_object_set_new(j, "rdev", json_pack("[i, i]", (int)o->rdev_major,
+							 (int)o->rdev_minor));
+	if (o->xdepth)
+		json_object_set_new(j, "xdepth", json_integer(o->xdepth));
+	if (o->chunk)
+		json_object_set_new(j, "chunk", chunk_json(o->chunk));
+	if (o->disk && outdir)
+		json_object_set_new(j, "extracted_path", json_str(o->disk));
 	if (o->hashed)
 		json_object_set_new(j, "sha256", sha_json(o->sha256));
 	if (o->magic)
@@ -198,6 +227,7 @@ static bool put(FILE *f, const char *prefix, json_t *j, size_t flags)
 static vt_err write_json(const struct vt_review *r, const struct vt_report_opts *o, FILE *f)
 {
 	const struct vt_stats *s = vt_review_stats(r);
+	const char *outdir = vt_review_output_dir(r);
 	char started[32], finished[32];
 	iso_time(s->started, started, sizeof(started));
 	iso_time(s->finished, finished, sizeof(finished));
@@ -225,12 +255,14 @@ static vt_err write_json(const struct vt_review *r, const struct vt_report_opts 
 	json_t *timings = json_pack("{s:f, s:f, s:f, s:i}", "walk_s", s->walk_s, "analyze_s",
 				    s->analyze_s, "total_s", s->total_s, "jobs", (int)s->jobs);
 	json_t *summary = json_pack(
-		"{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:{s:I, s:I, s:I}}", "objects",
+		"{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:{s:I, s:I, s:I}}", "objects",
 		(json_int_t)s->objects, "files", (json_int_t)s->files, "directories",
 		(json_int_t)s->dirs, "symlinks", (json_int_t)s->symlinks, "special",
-		(json_int_t)s->special, "elf", (json_int_t)s->elf, "bytes", (json_int_t)s->bytes,
-		"diagnostics", "error", (json_int_t)s->diags[VT_SEV_ERROR], "warning",
-		(json_int_t)s->diags[VT_SEV_WARNING], "info", (json_int_t)s->diags[VT_SEV_INFO]);
+		(json_int_t)s->special, "chunks", (json_int_t)s->chunks, "extracted",
+		(json_int_t)s->extracted, "extracted_bytes", (json_int_t)s->extracted_bytes, "elf",
+		(json_int_t)s->elf, "bytes", (json_int_t)s->bytes, "diagnostics", "error",
+		(json_int_t)s->diags[VT_SEV_ERROR], "warning", (json_int_t)s->diags[VT_SEV_WARNING],
+		"info", (json_int_t)s->diags[VT_SEV_INFO]);
 
 	bool ok = put(f, "{\"schema\":\"vetter-report\",\"schema_version\":\"" SCHEMA_VERSION
 		      "\",\n\"tool\":", tool, flags);
@@ -238,12 +270,14 @@ static vt_err write_json(const struct vt_review *r, const struct vt_report_opts 
 	ok = ok && put(f, ",\n\"finished\":", json_string(finished), flags);
 	ok = ok && put(f, ",\n\"timings\":", timings, flags);
 	ok = ok && put(f, ",\n\"inputs\":", inputs, flags);
+	if (outdir)
+		ok = ok && put(f, ",\n\"output_dir\":", json_str(outdir), flags);
 	ok = ok && put(f, ",\n\"summary\":", summary, flags);
 	ok = ok && put(f, ",\n\"diagnostics\":", diags_json(vt_review_diags(r)), flags);
 	ok = ok && fputs(",\n\"objects\":[", f) != EOF;
 	size_t n = vt_review_object_count(r);
 	for (size_t i = 0; ok && i < n; i++)
-		ok = put(f, i ? ",\n" : "\n", object_json(vt_review_object(r, i)), flags);
+		ok = put(f, i ? ",\n" : "\n", object_json(vt_review_object(r, i), outdir), flags);
 	ok = ok && fputs("\n]}\n", f) != EOF;
 	(void)o;
 	return ok && !ferror(f) ? VT_OK : VT_EIO;

@@ -10,8 +10,11 @@
  * cannot be opened or read gets an error diagnostic and the review goes on.
  */
 #include "core/internal.h"
+#include "formats/format.h"
 #include "review/review_int.h"
 #include "scan/magic.h"
+#include "scan/sigscan.h"
+#include "tree/writer.h"
 
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -61,6 +64,18 @@ struct vt_review *vt_review_new(const struct vt_review_opts *o)
 		return NULL;
 	if (o)
 		r->opts = *o;
+	struct vt_limits *l = &r->lim;
+	*l = r->opts.limits;
+	if (!l->max_depth)
+		l->max_depth = 16;
+	if (!l->max_bytes)
+		l->max_bytes = 16ull << 30;
+	if (!l->max_ratio)
+		l->max_ratio = 1000;
+	if (!l->max_files)
+		l->max_files = 1000000;
+	if (!l->max_file_size)
+		l->max_file_size = 4ull << 30;
 	r->arena = vt_arena_new();
 	if (!r->arena) {
 		free(r);
@@ -83,9 +98,14 @@ void vt_review_free(struct vt_review *r)
 			vt_arena_free(r->warenas[i]);
 		if (r->magics)
 			vti_magic_free(r->magics[i]);
+		if (r->scratch)
+			vti_sigdb_scratch_free(r->scratch[i]);
 	}
 	free(r->warenas);
 	free(r->magics);
+	free(r->scratch);
+	vti_sigdb_free(r->sigdb);
+	vti_writer_close(r->writer, r->remove_output);
 	free(r->objects);
 	free(r->inputs);
 	free(r->input_fds);
@@ -208,7 +228,7 @@ vt_err vt_review_add_input(struct vt_review *r, const char *path)
 
 struct batch {
 	struct vt_review *r;
-	size_t *ids;
+	struct vt_object **objs;
 	size_t n;
 };
 
@@ -269,7 +289,7 @@ static void analyze_span(struct vt_review *r, struct vt_object *o, struct vt_spa
 static void analyze_file(struct vt_review *r, struct vt_object *o, unsigned wk, uint8_t *buf)
 {
 	struct vt_arena *a = r->warenas[wk];
-	int fd = vti_open_object(r, o);
+	int fd = o->disk ? vti_writer_open_read(r->writer, o->disk) : vti_open_object(r, o);
 	if (fd < 0) {
 		vti_diag(o, a, VT_SEV_ERROR, vt_err_from_errno(errno), "cannot open '%s': %s",
 			 o->path, strerror(errno));
@@ -305,6 +325,7 @@ static void analyze_file(struct vt_review *r, struct vt_object *o, unsigned wk, 
 			got += (size_t)n;
 		}
 		analyze_span(r, o, vt_span_make(buf, len), wk, false);
+		vti_unpack(r, o, vt_span_make(buf, len), wk);
 	} else {
 		void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
 		if (m == MAP_FAILED) {
@@ -315,6 +336,10 @@ static void analyze_file(struct vt_review *r, struct vt_object *o, unsigned wk, 
 		}
 		madvise(m, len, MADV_SEQUENTIAL);
 		analyze_span(r, o, vt_span_make(m, len), wk, true);
+		if (r->opts.extract) {
+			madvise(m, len, MADV_NORMAL);
+			vti_unpack(r, o, vt_span_make(m, len), wk);
+		}
 		munmap(m, len);
 	}
 	close(fd);
@@ -327,7 +352,7 @@ static void run_batch(void *arg, unsigned wk)
 	struct vt_review *r = b->r;
 	uint8_t *buf = malloc(SMALL_FILE);
 	for (size_t i = 0; i < b->n; i++) {
-		struct vt_object *o = r->objects[b->ids[i]];
+		struct vt_object *o = b->objs[i];
 		if (!buf)
 			vti_diag(o, r->warenas[wk], VT_SEV_ERROR, VT_ENOMEM, "out of memory reading '%s'",
 				 o->path);
@@ -336,17 +361,54 @@ static void run_batch(void *arg, unsigned wk)
 		atomic_fetch_add(&r->done_objects, 1);
 	}
 	free(buf);
-	free(b->ids);
+	free(b->objs);
 	free(b);
+}
+
+void vti_queue_object(struct vt_review *r, struct vt_object *o)
+{
+	struct batch *b = calloc(1, sizeof(*b));
+	if (b)
+		b->objs = malloc(sizeof(*b->objs));
+	if (!b || !b->objs) {
+		free(b);
+		atomic_store(&r->fatal, (int)VT_ENOMEM);
+		return;
+	}
+	b->r = r;
+	b->objs[0] = o;
+	b->n = 1;
+	atomic_fetch_add(&r->total_objects, 1);
+	if (vt_pool_submit(r->pool, run_batch, b) != VT_OK) {
+		free(b->objs);
+		free(b);
+		atomic_store(&r->fatal, (int)VT_ENOMEM);
+	}
 }
 
 static vt_err setup_workers(struct vt_review *r, unsigned n)
 {
 	r->warenas = calloc(n, sizeof(*r->warenas));
 	r->magics = calloc(n, sizeof(*r->magics));
-	if (!r->warenas || !r->magics)
+	r->scratch = calloc(n, sizeof(*r->scratch));
+	if (!r->warenas || !r->magics || !r->scratch)
 		return VT_ENOMEM;
 	r->nworkers = n;
+	if (r->opts.extract) {
+		vt_err e = vti_sigdb_new(&r->sigdb);
+		if (e)
+			return e;
+		if (!r->writer) {
+			e = vti_writer_open(r->opts.output_dir, &r->writer);
+			if (e) {
+				vt_error("cannot use '%s' as the output directory: %s",
+					 r->opts.output_dir ? r->opts.output_dir : "$TMPDIR",
+					 e == VT_EINVAL ? "not empty" : vt_strerror(e));
+				return e;
+			}
+			r->remove_output = !r->opts.output_dir;
+		}
+	}
 	for (unsigned i = 0; i < n; i++) {
 		vt_err e = VT_OK;
 		r->warenas[i] = vt_arena_new();
@@ -355,6 +417,8 @@ static vt_err setup_workers(struct vt_review *r, unsigned n)
 			return VT_ENOMEM;
 		if (!r->magics[i])
 			return e;
+		if (r->sigdb && !(r->scratch[i] = vti_sigdb_scratch(r->sigdb)))
+			return VT_ENOMEM;
 	}
 	return VT_OK;
 }
@@ -363,9 +427,10 @@ static void report_progress(struct vt_review *r, double t0, size_t total, bool f
 {
 	if (!r->opts.progress)
 		return;
+	(void)total;
 	struct vt_progress p = {.phase = "analyze",
 				.objects_done = atomic_load(&r->done_objects),
-				.objects_total = total,
+				.objects_total = atomic_load(&r->total_objects),
 				.bytes_done = atomic_load(&r->done_bytes),
 				.bytes_total = r->total_bytes,
 				.elapsed = vti_now() - t0,
@@ -384,21 +449,22 @@ static vt_err submit_batches(struct vt_review *r, struct vt_pool *pool, size_t *
 			continue;
 		if (!b) {
 			b = calloc(1, sizeof(*b));
-			if (!b || !(b->ids = malloc(BATCH_FILES * sizeof(size_t)))) {
+			if (!b || !(b->objs = malloc(BATCH_FILES * sizeof(*b->objs)))) {
 				free(b);
 				return VT_ENOMEM;
 			}
 			b->r = r;
 			bytes = 0;
 		}
-		b->ids[b->n++] = i;
+		b->objs[b->n++] = o;
 		bytes += o->size;
 		r->total_bytes += o->size;
 		(*nfiles)++;
+		atomic_fetch_add(&r->total_objects, 1);
 		if (b->n == BATCH_FILES || bytes >= BATCH_BYTES) {
 			vt_err e = vt_pool_submit(pool, run_batch, b);
 			if (e) {
-				free(b->ids);
+				free(b->objs);
 				free(b);
 				return e;
 			}
@@ -408,7 +474,7 @@ static vt_err submit_batches(struct vt_review *r, struct vt_pool *pool, size_t *
 	if (b) {
 		vt_err e = vt_pool_submit(pool, run_batch, b);
 		if (e) {
-			free(b->ids);
+			free(b->objs);
 			free(b);
 			return e;
 		}
@@ -427,7 +493,7 @@ static vt_err tree_digest(struct vt_review *r, struct vt_input *in, size_t idx)
 	vt_err e = VT_OK;
 	for (size_t i = in->root; i < r->n_objects && !e; i++) {
 		const struct vt_object *o = r->objects[i];
-		if (o->input != idx)
+		if (o->input != idx || o->xdepth || o->kind == VT_OBJ_CHUNK)
 			continue;
 		char hex[VT_SHA256_HEX_LEN + 1] = "";
 		if (o->hashed)
@@ -470,17 +536,111 @@ static void compute_stats(struct vt_review *r)
 		case VT_OBJ_SYMLINK:
 			s->symlinks++;
 			break;
+		case VT_OBJ_CHUNK:
+			s->chunks++;
+			break;
 		default:
 			s->special++;
 			break;
 		}
 		if (o->elf)
 			s->elf++;
+		if (o->xdepth > 0 && o->kind != VT_OBJ_CHUNK) {
+			s->extracted++;
+			if (o->kind == VT_OBJ_FILE && !o->hardlink)
+				s->extracted_bytes += o->size;
+		}
 		for (const struct vt_diag *d = o->diags; d; d = d->next)
 			s->diags[d->severity]++;
 	}
 	for (const struct vt_diag *d = r->diags; d; d = d->next)
 		s->diags[d->severity]++;
+}
+
+/* Puts the objects in a stable order whatever the thread timing: depth first from each
+ * input root, a directory's or chunk's children in creation order (which the walker and
+ * each single-threaded extraction make deterministic), an object's chunks by offset.
+ * Ids and parent ids are renumbered to match. */
+static vt_err renumber(struct vt_review *r)
+{
+	size_t n = r->n_objects;
+	size_t *first = malloc((n + 1) * sizeof(size_t)), *count = calloc(n + 1, sizeof(size_t));
+	struct vt_object **kids = malloc((n + 1) * sizeof(*kids));
+	struct vt_object **order = malloc((n + 1) * sizeof(*order));
+	struct vt_object **stack = malloc((n + 1) * sizeof(*stack));
+	if (!first || !count || !kids || !order || !stack) {
+		free(first);
+		free(count);
+		free(kids);
+		free(order);
+		free(stack);
+		return VT_ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		r->objects[i]->id = i;
+	for (size_t i = 0; i < r->n_inputs; i++) /* roots by pointer, ids change below */
+		if (r->inputs[i].root != VT_NO_PARENT)
+			stack[i] = r->objects[r->inputs[i].root];
+	for (size_t i = 0; i < r->n_inputs; i++)
+		if (r->inputs[i].root != VT_NO_PARENT)
+			order[i] = stack[i];
+	for (size_t i = 0; i < n; i++)
+		if (r->objects[i]->up)
+			count[r->objects[i]->up->id]++;
+	for (size_t i = 0, acc = 0; i < n; i++) {
+		first[i] = acc;
+		acc += count[i];
+		count[i] = 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct vt_object *o = r->objects[i];
+		if (o->up) {
+			size_t p = o->up->id;
+			kids[first[p] + count[p]++] = o;
+		}
+	}
+	struct vt_object **roots = calloc(r->n_inputs + 1, sizeof(*roots));
+	if (!roots) {
+		free(first);
+		free(count);
+		free(kids);
+		free(order);
+		free(stack);
+		return VT_ENOMEM;
+	}
+	for (size_t i = 0; i < r->n_inputs; i++)
+		roots[i] = order[i];
+	size_t out = 0, sp = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (r->objects[i]->up)
+			continue;
+		stack[sp++] = r->objects[i];
+		while (sp) {
+			struct vt_object *o = stack[--sp];
+			order[out++] = o;
+			size_t p = o->id;
+			/* push in reverse so the first child is visited first */
+			for (size_t k = count[p]; k-- > 0;)
+				stack[sp++] = kids[first[p] + k];
+		}
+	}
+	for (size_t i = 0; i < out; i++) {
+		order[i]->id = i;
+		r->objects[i] = order[i];
+	}
+	for (size_t i = 0; i < out; i++)
+		r->objects[i]->parent = r->objects[i]->up ? r->objects[i]->up->id : VT_NO_PARENT;
+	for (size_t i = 0; i < r->n_inputs; i++)
+		if (r->inputs[i].root != VT_NO_PARENT)
+			r->inputs[i].root = roots[i]->id;
+	free(roots);
+	r->n_objects = out;
+	free(first);
+	free(count);
+	free(kids);
+	free(order);
+	free(stack);
+	return VT_OK;
 }
 
 vt_err vt_review_run(struct vt_review *r)
@@ -497,16 +657,20 @@ vt_err vt_review_run(struct vt_review *r)
 	struct vt_pool *pool = vt_pool_new(n);
 	if (!pool)
 		return VT_ENOMEM;
+	r->pool = pool;
 	size_t nfiles = 0;
 	e = submit_batches(r, pool, &nfiles);
 	while (!vt_pool_wait(pool, 100))
 		report_progress(r, t0, nfiles, false);
 	vt_pool_free(pool);
+	r->pool = NULL;
 	report_progress(r, t0, nfiles, true);
 	if (e)
 		return e;
 	if (atomic_load(&r->fatal))
 		return (vt_err)atomic_load(&r->fatal);
+	if ((e = renumber(r)))
+		return e;
 
 	for (size_t i = 0; i < r->n_inputs; i++) {
 		struct vt_input *in = &r->inputs[i];
@@ -550,6 +714,17 @@ const struct vt_object *vt_review_object(const struct vt_review *r, size_t id)
 const struct vt_stats *vt_review_stats(const struct vt_review *r)
 {
 	return &r->stats;
+}
+
+const char *vt_review_output_dir(const struct vt_review *r)
+{
+	return r->writer && !r->remove_output ? vti_writer_root(r->writer) : NULL;
+}
+
+vt_err vti_review_only_format(struct vt_review *r, const char *name)
+{
+	r->only = vti_format_find(name);
+	return r->only ? VT_OK : VT_ENOTFOUND;
 }
 
 const struct vt_diag *vt_review_diags(const struct vt_review *r)

@@ -9,6 +9,10 @@
 #include <pthread.h>
 
 struct vt_magic;
+struct vti_writer;
+struct vti_sigdb;
+struct hs_scratch;
+struct vt_pool;
 
 struct vt_review {
 	struct vt_review_opts opts;
@@ -27,6 +31,18 @@ struct vt_review {
 
 	struct vt_diag *diags, *diags_tail;
 	struct vt_stats stats;
+
+	/* extraction */
+	struct vt_limits lim;         /* with defaults filled in */
+	struct vti_writer *writer;    /* NULL unless extracting */
+	bool remove_output;           /* a temporary output directory */
+	struct vti_sigdb *sigdb;
+	struct hs_scratch **scratch;  /* one per worker */
+	struct vt_pool *pool;         /* during vt_review_run: children are queued here */
+	const struct vt_format *only; /* tests: unpack only this format */
+	_Atomic uint64_t x_bytes, x_objects;
+	_Atomic int x_bytes_hit, x_objects_hit;
+	_Atomic size_t total_objects; /* files queued for analysis so far */
 
 	/* analysis progress, updated by workers */
 	_Atomic size_t done_objects;
@@ -55,6 +71,16 @@ vt_err vti_walk_input(struct vt_review *r, size_t idx);
 /* Opens a walked regular file for reading without following symbolic links; -1 with
  * errno set on failure. */
 int vti_open_object(struct vt_review *r, const struct vt_object *o);
+
+/* Unpacks object o (already analysed, content in s) when extraction is on: finds its
+ * chunks, extracts them and queues every new file for analysis (review/unpack.c). */
+void vti_unpack(struct vt_review *r, struct vt_object *o, struct vt_span s, unsigned wk);
+
+/* Queues the analysis of a new object (extracted file). Thread-safe. */
+void vti_queue_object(struct vt_review *r, struct vt_object *o);
+
+/* Restricts unpacking to one format (for tests); VT_ENOTFOUND if unknown. */
+vt_err vti_review_only_format(struct vt_review *r, const char *name);
 
 /* Seconds on a monotonic clock. */
 double vti_now(void);

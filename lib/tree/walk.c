@@ -210,6 +210,7 @@ static vt_err visit(struct walk *w, int dirfd, const char *name, struct vt_objec
 	if (!o)
 		return VT_ENOMEM;
 	o->parent = parent->id;
+	o->up = parent;
 	o->input = parent->input;
 	o->depth = depth;
 	o->path = join(a, parent->path, name);

@@ -1,0 +1,1 @@
+/* list.h - archive format handlers (see ../format_list.h). */

@@ -1,0 +1,1 @@
+/* list.h - compress format handlers (see ../format_list.h). */

@@ -1,0 +1,1 @@
+/* list.h - firmware format handlers (see ../format_list.h). */

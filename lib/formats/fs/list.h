@@ -1,0 +1,1 @@
+/* list.h - fs format handlers (see ../format_list.h). */

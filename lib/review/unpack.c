@@ -1,0 +1,251 @@
+/* unpack.c - from one object to its chunks and their children.
+ *
+ * For an analysed object: one signature pass (scan/sigscan.c) gives candidates; each is
+ * validated by its format's identify(); chunks are chosen left to right, the most
+ * confident candidate winning at one offset, and scanning resumes after each chunk's
+ * extent, so a candidate inside an accepted chunk (a gzip magic inside squashfs data) is
+ * not a chunk of its own. Gaps between chunks become "unknown" chunks with their entropy
+ * and class; gaps that are not padding are written out for inspection. Each format chunk
+ * is extracted into its own directory, "<object>.x/0x<offset>-<format>/", and every file
+ * it produced is queued for analysis, which brings it back here: a work queue, not
+ * recursion. Nesting depth, and content identical to an ancestor's, stop the descent.
+ */
+#include "core/internal.h"
+#include "formats/format.h"
+#include "review/review_int.h"
+#include "scan/sigscan.h"
+#include "tree/writer.h"
+#include "tree/xctx.h"
+
+#include <unistd.h>
+
+#define MAX_CANDIDATES 1000000
+#define RATIO_FLOOR (64ull << 20)
+
+/* Where this object's chunk directories go, relative to the output root. */
+static const char *x_dir(struct vt_review *r, struct vt_object *o, struct vt_arena *a)
+{
+	if (o->disk)
+		return vt_arena_printf(a, "%s.x", o->disk);
+	const char *in = r->inputs[o->input].path;
+	size_t n = strlen(in);
+	while (n > 1 && in[n - 1] == '/')
+		n--;
+	const char *base = in;
+	for (size_t i = 0; i < n; i++)
+		if (in[i] == '/' && i + 1 < n)
+			base = in + i + 1;
+	size_t bn = (size_t)(in + n - base);
+	if (bn == 0 || (bn == 1 && base[0] == '.') || (bn == 2 && !strncmp(base, "..", 2)))
+		base = "input", bn = 5;
+	if (*o->relpath)
+		return vt_arena_printf(a, "%.*s/%s.x", (int)bn, base, o->relpath);
+	return vt_arena_printf(a, "%.*s.x", (int)bn, base);
+}
+
+static struct vt_object *new_chunk(struct vt_review *r, struct vt_object *o, struct vt_arena *a,
+				   uint64_t off, uint64_t len, const char *name)
+{
+	struct vt_object *c = vti_object_new(r, a);
+	struct vt_chunk_info *ci = vt_arena_alloc(a, sizeof(*ci));
+	if (!c || !ci)
+		return NULL;
+	c->up = o;
+	c->parent = o->id;
+	c->input = o->input;
+	c->depth = o->depth;
+	c->xdepth = o->xdepth;
+	c->kind = VT_OBJ_CHUNK;
+	c->size = len;
+	c->chunk = ci;
+	ci->offset = off;
+	ci->length = len;
+	c->path = vt_arena_printf(a, "%s/%s", o->path, name);
+	c->relpath = vt_arena_strdup(a, name);
+	return c->path && c->relpath ? c : NULL;
+}
+
+/* Records the gap [off, off+len) as an unknown chunk; writes it out unless padding. */
+static void add_gap(struct vt_review *r, struct vt_object *o, struct vt_span s, uint64_t off,
+		    uint64_t len, const char *xdir, unsigned wk)
+{
+	struct vt_arena *a = r->warenas[wk];
+	struct vt_span g = {s.p + off, (size_t)len};
+	char name[64];
+	snprintf(name, sizeof(name), "0x%" PRIx64 "-0x%" PRIx64 ".unknown", off, off + len);
+	struct vt_object *c = new_chunk(r, o, a, off, len, name);
+	if (!c)
+		return;
+	c->chunk->format = "unknown";
+	c->chunk->entropy = vti_entropy(g);
+	c->chunk->gap_class = vti_gap_class(g, c->chunk->entropy);
+	if (vt_sha256(g.p, g.len, c->sha256) == VT_OK)
+		c->hashed = true;
+	if (!strcmp(c->chunk->gap_class, "padding"))
+		return;
+	const char *disk = vt_arena_printf(a, "%s/%s", xdir, name);
+	int fd;
+	bool replaced;
+	const char *why;
+	if (!disk || vti_writer_file(r->writer, disk, 0644, &fd, &replaced, &why) != VT_OK)
+		return;
+	size_t done = 0;
+	while (done < g.len) {
+		ssize_t w = write(fd, g.p + done, g.len - done);
+		if (w <= 0 && errno != EINTR)
+			break;
+		if (w > 0)
+			done += (size_t)w;
+	}
+	close(fd);
+	if (done == g.len)
+		c->disk = disk;
+}
+
+static void extract_chunk(struct vt_review *r, struct vt_object *o, struct vt_span s,
+			  const struct vt_format *f, const struct vt_match *m, const char *xdir,
+			  unsigned wk)
+{
+	struct vt_arena *a = r->warenas[wk];
+	char name[96];
+	snprintf(name, sizeof(name), "0x%" PRIx64 "-%s", m->offset, f->name);
+	struct vt_object *c = new_chunk(r, o, a, m->offset, m->length, name);
+	if (!c) {
+		atomic_store(&r->fatal, (int)VT_ENOMEM);
+		return;
+	}
+	c->chunk->format = f->name;
+	c->chunk->variant = m->variant;
+	c->chunk->confidence = m->confidence;
+	c->chunk->truncated = m->truncated;
+	if (m->truncated)
+		vti_diag(c, a, VT_SEV_WARNING, VT_ETRUNC,
+			 "%s data in '%s' at 0x%" PRIx64 " runs past the end: extracting what is there",
+			 f->name, o->path, m->offset);
+	struct vt_xctx x = {.r = r, .wk = wk, .a = a, .parent = o, .chunk = c, .obj = s};
+	x.dir = vt_arena_printf(a, "%s/%s", xdir, name);
+	uint64_t budget;
+	if (!vt_mul_ok(m->length, r->lim.max_ratio, (size_t *)&budget))
+		budget = UINT64_MAX;
+	x.budget = VT_MAX(budget, RATIO_FLOOR);
+	c->disk = x.dir;
+	if (!x.dir) {
+		atomic_store(&r->fatal, (int)VT_ENOMEM);
+		return;
+	}
+	struct vt_span cs = {s.p + m->offset, (size_t)m->length};
+	vt_err e = f->extract(&x, cs, m);
+	if (e == VT_ENOMEM)
+		atomic_store(&r->fatal, (int)VT_ENOMEM);
+	else if (e && e != VT_ELIMIT)
+		vti_diag(c, a, VT_SEV_WARNING, e, "cannot fully extract %s data in '%s' at 0x%" PRIx64
+			 ": %s", f->name, o->path, m->offset, vt_strerror(e));
+	vti_xctx_finish(&x);
+}
+
+/* True when an ancestor has the same content (a format that wraps itself). */
+static bool same_as_ancestor(const struct vt_object *o)
+{
+	for (const struct vt_object *p = o->up; p; p = p->up)
+		if (p->hashed && o->hashed && !memcmp(p->sha256, o->sha256, VT_SHA256_LEN) &&
+		    p->kind == VT_OBJ_FILE)
+			return true;
+	return false;
+}
+
+void vti_unpack(struct vt_review *r, struct vt_object *o, struct vt_span s, unsigned wk)
+{
+	if (!r->opts.extract || !r->sigdb || !s.len)
+		return;
+	struct vt_arena *a = r->warenas[wk];
+	struct vti_cand *cands = NULL;
+	size_t n = 0;
+	bool capped = false;
+	vt_err e = vti_sigscan(r->sigdb, r->scratch[wk], s, MAX_CANDIDATES, &cands, &n, &capped);
+	if (e) {
+		vti_diag(o, a, VT_SEV_WARNING, e, "signature scan of '%s' failed: %s", o->path,
+			 vt_strerror(e));
+		return;
+	}
+	if (capped)
+		vti_diag(o, a, VT_SEV_WARNING, VT_ELIMIT,
+			 "more than %d signature hits in '%s': the rest were not examined",
+			 MAX_CANDIDATES, o->path);
+	const struct vt_format *const *fmts = vti_formats();
+	struct choice {
+		struct vt_match m;
+		const struct vt_format *f;
+	} *chosen = NULL;
+	size_t nchosen = 0, capchosen = 0;
+	uint64_t cursor = 0;
+	for (size_t i = 0; i < n;) {
+		uint64_t off = cands[i].off;
+		size_t j = i;
+		while (j < n && cands[j].off == off)
+			j++;
+		if (off < cursor || off >= s.len) {
+			i = j;
+			continue;
+		}
+		struct choice best = {0};
+		for (size_t k = i; k < j; k++) {
+			const struct vt_format *f = fmts[cands[k].fmt];
+			if (r->only && f != r->only)
+				continue;
+			struct vt_match m = {.offset = off};
+			if (f->identify(s, &m) != VT_OK || m.length == 0 || m.length > s.len - off)
+				continue;
+			m.offset = off;
+			if (!best.f || m.confidence > best.m.confidence)
+				best = (struct choice){m, f};
+		}
+		i = j;
+		if (!best.f)
+			continue;
+		if (nchosen == capchosen) {
+			size_t nc = capchosen ? capchosen * 2 : 8;
+			struct choice *nv = realloc(chosen, nc * sizeof(*nv));
+			if (!nv)
+				break;
+			chosen = nv;
+			capchosen = nc;
+		}
+		chosen[nchosen++] = best;
+		cursor = off + best.m.length;
+	}
+	free(cands);
+	if (!nchosen) {
+		free(chosen);
+		return;
+	}
+	if (o->xdepth >= r->lim.max_depth) {
+		vti_diag(o, a, VT_SEV_WARNING, VT_ELIMIT,
+			 "nesting depth limit %u reached: '%s' not unpacked", r->lim.max_depth, o->path);
+		free(chosen);
+		return;
+	}
+	if (same_as_ancestor(o)) {
+		vti_diag(o, a, VT_SEV_INFO, VT_ELOOP,
+			 "'%s' has the same content as a container above it: not unpacked again",
+			 o->path);
+		free(chosen);
+		return;
+	}
+	const char *xdir = x_dir(r, o, a);
+	if (!xdir) {
+		free(chosen);
+		atomic_store(&r->fatal, (int)VT_ENOMEM);
+		return;
+	}
+	uint64_t pos = 0;
+	for (size_t i = 0; i < nchosen && !atomic_load(&r->fatal); i++) {
+		const struct vt_match *m = &chosen[i].m;
+		if (m->offset > pos)
+			add_gap(r, o, s, pos, m->offset - pos, xdir, wk);
+		extract_chunk(r, o, s, chosen[i].f, m, xdir, wk);
+		pos = m->offset + m->length;
+	}
+	if (pos < s.len)
+		add_gap(r, o, s, pos, s.len - pos, xdir, wk);
+	free(chosen);
+}

@@ -1,0 +1,241 @@
+/* sigscan.c - every format's magic literals in one hyperscan database, one pass per object.
+ *
+ * Literal patterns are compiled with hs_compile_lit_multi (NUL bytes allowed). A hit of
+ * pattern P ending at byte `to` means a candidate header at to - len(P) - P.at. hs_scan
+ * takes 32-bit lengths, so objects larger than 1 GiB are scanned in overlapping windows;
+ * a hit is kept by the window in which it ends. The candidate list is capped so that
+ * hostile data full of magic bytes cannot exhaust memory.
+ */
+#include "core/internal.h"
+#include "scan/sigscan.h"
+
+#include <hs/hs.h>
+#include <math.h>
+
+#define WINDOW ((size_t)1 << 30)
+
+struct pat {
+	uint32_t fmt;
+	size_t len, at;
+};
+
+struct vti_sigdb {
+	hs_database_t *db; /* NULL when no format has a magic */
+	struct pat *pats;
+	size_t npats, maxlen;
+	uint32_t *always;  /* formats without magics: a candidate at 0 */
+	size_t nalways;
+};
+
+vt_err vti_sigdb_new(struct vti_sigdb **out)
+{
+	*out = NULL;
+	const struct vt_format *const *f = vti_formats();
+	size_t n = 0, nf = 0;
+	for (; f[nf]; nf++)
+		for (const struct vt_magic_pat *m = f[nf]->magics; m && m->len; m++)
+			n++;
+	struct vti_sigdb *d = calloc(1, sizeof(*d));
+	const char **exprs = calloc(n + 1, sizeof(*exprs));
+	unsigned *flags = calloc(n + 1, sizeof(*flags)), *ids = calloc(n + 1, sizeof(*ids));
+	size_t *lens = calloc(n + 1, sizeof(*lens));
+	if (d)
+		d->pats = calloc(n + 1, sizeof(*d->pats));
+	if (d)
+		d->always = calloc(nf + 1, sizeof(*d->always));
+	vt_err e = VT_OK;
+	if (!d || !exprs || !flags || !ids || !lens || !d->pats || !d->always) {
+		e = VT_ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0, k = 0; i < nf; i++) {
+		if (!f[i]->magics || !f[i]->magics[0].len)
+			d->always[d->nalways++] = (uint32_t)i;
+		for (const struct vt_magic_pat *m = f[i]->magics; m && m->len; m++, k++) {
+			exprs[k] = m->bytes;
+			lens[k] = m->len;
+			ids[k] = (unsigned)k;
+			d->pats[k] = (struct pat){(uint32_t)i, m->len, m->at};
+			d->maxlen = VT_MAX(d->maxlen, m->len + m->at);
+		}
+	}
+	d->npats = n;
+	if (n) {
+		hs_compile_error_t *err = NULL;
+		if (hs_compile_lit_multi(exprs, flags, ids, lens, (unsigned)n, HS_MODE_BLOCK, NULL,
+					 &d->db, &err) != HS_SUCCESS) {
+			vt_error("cannot compile the signature database: %s",
+				 err && err->message ? err->message : "unknown error");
+			hs_free_compile_error(err);
+			e = VT_EINTERNAL;
+		}
+	}
+out:
+	free(exprs);
+	free(flags);
+	free(ids);
+	free(lens);
+	if (e) {
+		vti_sigdb_free(d);
+		return e;
+	}
+	*out = d;
+	return VT_OK;
+}
+
+void vti_sigdb_free(struct vti_sigdb *d)
+{
+	if (!d)
+		return;
+	if (d->db)
+		hs_free_database(d->db);
+	free(d->pats);
+	free(d->always);
+	free(d);
+}
+
+/* Stands for the scratch of an empty database (no format has a magic yet). */
+static char no_scratch;
+
+struct hs_scratch *vti_sigdb_scratch(struct vti_sigdb *d)
+{
+	hs_scratch_t *s = NULL;
+	if (!d->db)
+		return (struct hs_scratch *)(void *)&no_scratch;
+	return hs_alloc_scratch(d->db, &s) == HS_SUCCESS ? (struct hs_scratch *)s : NULL;
+}
+
+void vti_sigdb_scratch_free(struct hs_scratch *s)
+{
+	if (s && (void *)s != (void *)&no_scratch)
+		hs_free_scratch((hs_scratch_t *)s);
+}
+
+struct collect {
+	const struct vti_sigdb *d;
+	struct vti_cand *v;
+	size_t n, cap, max;
+	uint64_t base;      /* window start */
+	uint64_t keep_from; /* hits ending before this were seen in the previous window */
+	bool capped, nomem;
+};
+
+static bool push(struct collect *c, uint64_t off, uint32_t fmt)
+{
+	if (c->n == c->max) {
+		c->capped = true;
+		return false;
+	}
+	if (c->n == c->cap) {
+		size_t nc = c->cap ? c->cap * 2 : 64;
+		struct vti_cand *nv = realloc(c->v, nc * sizeof(*nv));
+		if (!nv) {
+			c->nomem = true;
+			return false;
+		}
+		c->v = nv;
+		c->cap = nc;
+	}
+	c->v[c->n++] = (struct vti_cand){off, fmt};
+	return true;
+}
+
+static int on_hit(unsigned id, unsigned long long from, unsigned long long to, unsigned flags,
+		  void *ctx)
+{
+	(void)from;
+	(void)flags;
+	struct collect *c = ctx;
+	const struct pat *p = &c->d->pats[id];
+	uint64_t end = c->base + to;
+	if (end < c->keep_from || end < p->len + p->at)
+		return 0;
+	return push(c, end - p->len - p->at, p->fmt) ? 0 : 1;
+}
+
+static int cmp_cand(const void *a, const void *b)
+{
+	const struct vti_cand *x = a, *y = b;
+	if (x->off != y->off)
+		return x->off < y->off ? -1 : 1;
+	return x->fmt < y->fmt ? -1 : x->fmt > y->fmt;
+}
+
+vt_err vti_sigscan(struct vti_sigdb *d, struct hs_scratch *scratch, struct vt_span s, size_t max,
+		   struct vti_cand **out, size_t *n, bool *capped)
+{
+	struct collect c = {.d = d, .max = max};
+	const struct vt_format *const *f = vti_formats();
+	for (size_t i = 0; i < d->nalways && s.len; i++)
+		push(&c, 0, d->always[i]);
+	for (size_t base = 0; d->db && base < s.len && !c.capped && !c.nomem;) {
+		size_t len = VT_MIN(WINDOW, s.len - base);
+		c.base = base;
+		hs_error_t rc = hs_scan(d->db, (const char *)s.p + base, (unsigned)len, 0,
+					(hs_scratch_t *)scratch, on_hit, &c);
+		if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED) {
+			free(c.v);
+			return VT_EINTERNAL;
+		}
+		if (base + len >= s.len)
+			break;
+		c.keep_from = base + len + 1;
+		base += len - VT_MIN(len, d->maxlen);
+	}
+	if (c.nomem) {
+		free(c.v);
+		return VT_ENOMEM;
+	}
+	/* formats that may only start an object */
+	size_t k = 0;
+	for (size_t i = 0; i < c.n; i++)
+		if (c.v[i].off == 0 || !(f[c.v[i].fmt]->flags & VT_FMT_AT_START))
+			c.v[k++] = c.v[i];
+	c.n = k;
+	if (c.n > 1)
+		qsort(c.v, c.n, sizeof(*c.v), cmp_cand);
+	k = 0;
+	for (size_t i = 0; i < c.n; i++)
+		if (!k || c.v[i].off != c.v[k - 1].off || c.v[i].fmt != c.v[k - 1].fmt)
+			c.v[k++] = c.v[i];
+	*out = c.v;
+	*n = k;
+	*capped = c.capped;
+	return VT_OK;
+}
+
+double vti_entropy(struct vt_span s)
+{
+	if (!s.len)
+		return 0;
+	uint64_t count[256] = {0};
+	for (size_t i = 0; i < s.len; i++)
+		count[s.p[i]]++;
+	double h = 0, n = (double)s.len;
+	for (int i = 0; i < 256; i++) {
+		if (!count[i])
+			continue;
+		double p = (double)count[i] / n;
+		h -= p * log2(p);
+	}
+	return h;
+}
+
+const char *vti_gap_class(struct vt_span s, double entropy)
+{
+	if (!s.len)
+		return "padding";
+	size_t same = 0, printable = 0;
+	for (size_t i = 0; i < s.len; i++) {
+		same += s.p[i] == s.p[0];
+		uint8_t c = s.p[i];
+		printable += (c >= 0x20 && c < 0x7f) || c == '\n' || c == '\r' || c == '\t';
+	}
+	if (same == s.len)
+		return "padding";
+	if (printable * 100 >= s.len * 95)
+		return "text";
+	if (s.len >= 256 && entropy > 7.5)
+		return "compressed/encrypted";
+	return "data";
+}

@@ -1,0 +1,38 @@
+/* sigscan.h - one hyperscan pass over an object for every format's magic literals. */
+#ifndef VT_SIGSCAN_H
+#define VT_SIGSCAN_H
+
+#include "formats/format.h"
+
+struct vti_sigdb;
+struct hs_scratch;
+
+/* A candidate: the format `fmt` (index in vti_formats()) may start at `off`. */
+struct vti_cand {
+	uint64_t off;
+	uint32_t fmt;
+};
+
+/* Compiles the literals of every format into one database. */
+vt_err vti_sigdb_new(struct vti_sigdb **db) VT_MUST_CHECK;
+void vti_sigdb_free(struct vti_sigdb *db);
+
+/* Per-thread scratch space for scanning with db; NULL on failure. */
+struct hs_scratch *vti_sigdb_scratch(struct vti_sigdb *db);
+void vti_sigdb_scratch_free(struct hs_scratch *s);
+
+/* Scans s: candidates sorted by offset then format index, without duplicates, in
+ * *out (malloc'ed, *n entries). Formats without magics get a candidate at 0; formats
+ * flagged VT_FMT_AT_START only at 0. At most `max` candidates: *capped tells whether
+ * more were dropped. */
+vt_err vti_sigscan(struct vti_sigdb *db, struct hs_scratch *scratch, struct vt_span s, size_t max,
+		   struct vti_cand **out, size_t *n, bool *capped) VT_MUST_CHECK;
+
+/* Shannon entropy of s in bits per byte (0..8). */
+double vti_entropy(struct vt_span s);
+
+/* "padding" (one byte value repeated), "text" (95% printable), "compressed/encrypted"
+ * (entropy above 7.5 bits per byte over at least 256 bytes), or "data". */
+const char *vti_gap_class(struct vt_span s, double entropy);
+
+#endif
