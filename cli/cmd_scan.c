@@ -16,7 +16,7 @@
 
 static void usage_limits(FILE *f)
 {
-	fprintf(f, "      --max-nesting N    nested containers unpacked (default 16)\n"
+	fprintf(f, "      --max-nesting N    nested containers unpacked (default 16, at most 256)\n"
 		   "      --max-bytes SIZE   total bytes extraction may write (default 16G)\n"
 		   "      --max-ratio N      bytes a chunk may produce per byte (default 1000;\n"
 		   "                         any chunk may produce 64 MiB)\n"
@@ -133,7 +133,7 @@ static int parse(int argc, char **argv, struct scan_args *a)
 			a->extract_dir = optarg;
 			break;
 		case 'n':
-			if (!cli_parse_uint("--max-nesting", optarg, 64, &u) || !u)
+			if (!cli_parse_uint("--max-nesting", optarg, 256, &u) || !u)
 				return EXIT_USAGE;
 			a->lim.max_depth = u;
 			break;

@@ -151,7 +151,7 @@ static json_t *chunk_json(const struct vt_chunk_info *c)
 	json_object_set_new(j, "offset", json_integer((json_int_t)c->offset));
 	json_object_set_new(j, "length", json_integer((json_int_t)c->length));
 	if (c->gap_class) {
-		json_object_set_new(j, "entropy", json_real((double)(int)(c->entropy * 1000) / 1000));
+		json_object_set_new(j, "entropy", json_real(c->entropy));
 		json_object_set_new(j, "class", json_string(c->gap_class));
 	} else {
 		json_object_set_new(j, "confidence", json_integer(c->confidence));
@@ -231,7 +231,7 @@ static vt_err write_json(const struct vt_review *r, const struct vt_report_opts 
 	char started[32], finished[32];
 	iso_time(s->started, started, sizeof(started));
 	iso_time(s->finished, finished, sizeof(finished));
-	const size_t flags = JSON_COMPACT | JSON_PRESERVE_ORDER;
+	const size_t flags = JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6);
 
 	json_t *tool = json_pack("{s:s, s:s}", "name", "vetter", "version", vt_version());
 	json_t *inputs = json_array();

@@ -82,6 +82,31 @@ static void elf_summary(const struct vt_review *r, FILE *f)
 	fputc('\n', f);
 }
 
+/* "formats: squashfs 1, gzip 3, ..." in order of first appearance. */
+static void chunk_formats(const struct vt_review *r, FILE *f)
+{
+	const char *names[32];
+	size_t counts[32], n = 0;
+	for (size_t i = 0; i < vt_review_object_count(r); i++) {
+		const struct vt_chunk_info *c = vt_review_object(r, i)->chunk;
+		if (!c)
+			continue;
+		size_t k = 0;
+		while (k < n && strcmp(names[k], c->format))
+			k++;
+		if (k == n && n < 32) {
+			names[n] = c->format;
+			counts[n++] = 0;
+		}
+		if (k < n)
+			counts[k]++;
+	}
+	fprintf(f, "  formats:   ");
+	for (size_t k = 0; k < n; k++)
+		fprintf(f, "%s%s %zu", k ? ", " : "", names[k], counts[k]);
+	fputc('\n', f);
+}
+
 static void diag_list(const struct vt_review *r, const struct vt_report_opts *o, FILE *f)
 {
 	unsigned max = o && o->max_diags ? o->max_diags : 10, shown = 0;
@@ -129,6 +154,13 @@ static vt_err write_text(const struct vt_review *r, const struct vt_report_opts 
 	}
 	fprintf(f, "Objects:     %zu (%zu files, %zu directories, %zu symlinks, %zu special)\n",
 		s->objects, s->files, s->dirs, s->symlinks, s->special);
+	if (s->chunks) {
+		char xb[32];
+		human_bytes(s->extracted_bytes, xb, sizeof(xb));
+		fprintf(f, "Unpacked:    %zu chunks, %zu objects extracted (%s)\n", s->chunks,
+			s->extracted, xb);
+		chunk_formats(r, f);
+	}
 	fprintf(f, "Read:        %s at %s/s (%.0f files/s)\n", b1, b2, (double)s->files / secs);
 	elf_summary(r, f);
 	fprintf(f, "Diagnostics: %zu errors, %zu warnings, %zu notes\n", s->diags[VT_SEV_ERROR],

@@ -34,8 +34,8 @@ const char *vt_version(void)
 
 const char *vt_obj_kind_name(enum vt_obj_kind k)
 {
-	static const char *const names[] = {"file",	"directory", "symlink",	 "fifo",
-					    "socket",	"chardev",   "blockdev", "other"};
+	static const char *const names[] = {"file",   "directory", "symlink",  "fifo", "socket",
+					    "chardev", "blockdev", "other",	"chunk"};
 	return (unsigned)k < VT_ARRAY_LEN(names) ? names[k] : "other";
 }
 
@@ -249,27 +249,35 @@ static void analyze_elf(struct vt_object *o, struct vt_span s, struct vt_arena *
 			 p->message);
 }
 
-/* Hashes s; for a mapping, chunk by chunk, releasing each hashed chunk so the resident
- * memory of a huge file stays at one chunk. */
-static vt_err hash_span(struct vt_span s, bool mapped, uint8_t out[VT_SHA256_LEN])
+struct hash_pass {
+	struct vt_sha256_ctx *c;
+	bool mapped;
+};
+
+/* Hashes one piece of the object; for a mapping, releases the piece's pages afterwards
+ * so the resident memory of a huge file stays at one window. */
+static vt_err hash_piece(const uint8_t *p, size_t n, void *ud)
 {
-	if (!mapped)
-		return vt_sha256(s.p, s.len, out);
-	struct vt_sha256_ctx *c = vt_sha256_new();
-	if (!c)
-		return VT_ENOMEM;
-	vt_err e = VT_OK;
-	for (size_t off = 0; off < s.len && !e; off += HASH_CHUNK) {
-		size_t n = VT_MIN(HASH_CHUNK, s.len - off);
-		e = vt_sha256_update(c, s.p + off, n);
-		madvise((void *)(s.p + off), n, MADV_DONTNEED);
+	struct hash_pass *h = ud;
+	for (size_t off = 0; off < n;) {
+		size_t k = VT_MIN(n - off, (size_t)HASH_CHUNK);
+		vt_err e = vt_sha256_update(h->c, p + off, k);
+		if (e)
+			return e;
+		if (h->mapped) {
+			/* only whole pages inside the piece */
+			uintptr_t a = ((uintptr_t)(p + off) + 4095) & ~(uintptr_t)4095;
+			uintptr_t b = (uintptr_t)(p + off + k) & ~(uintptr_t)4095;
+			if (b > a)
+				madvise((void *)a, b - a, MADV_DONTNEED);
+		}
+		off += k;
 	}
-	if (!e)
-		e = vt_sha256_final(c, out);
-	vt_sha256_free(c);
-	return e;
+	return VT_OK;
 }
 
+/* Types, parses, hashes and (when extracting) signature-scans and unpacks an object.
+ * Hashing and the signature scan share one pass over the bytes. */
 static void analyze_span(struct vt_review *r, struct vt_object *o, struct vt_span s,
 			 unsigned wk, bool mapped)
 {
@@ -279,11 +287,36 @@ static void analyze_span(struct vt_review *r, struct vt_object *o, struct vt_spa
 		atomic_store(&r->fatal, (int)VT_ENOMEM);
 	if (vt_elf_is_elf(s))
 		analyze_elf(o, s, a);
-	e = hash_span(s, mapped, o->sha256);
-	if (e)
-		vti_diag(o, a, VT_SEV_ERROR, e, "cannot hash '%s': %s", o->path, vt_strerror(e));
-	else
-		o->hashed = true;
+	struct hash_pass h = {vt_sha256_new(), mapped};
+	if (!h.c) {
+		atomic_store(&r->fatal, (int)VT_ENOMEM);
+		return;
+	}
+	struct vti_cand *cands = NULL;
+	size_t n = 0;
+	bool capped = false, scanned = false;
+	if (r->opts.extract && r->sigdb) {
+		e = vti_sigscan(r->sigdb, r->scratch[wk], s, VTI_MAX_CANDIDATES, hash_piece, &h,
+				&cands, &n, &capped);
+		scanned = !e;
+	} else {
+		e = hash_piece(s.p, s.len, &h);
+	}
+	if (!e)
+		e = vt_sha256_final(h.c, o->sha256);
+	vt_sha256_free(h.c);
+	if (e) {
+		vti_diag(o, a, VT_SEV_ERROR, e, "cannot hash or scan '%s': %s", o->path,
+			 vt_strerror(e));
+		free(cands);
+		return;
+	}
+	o->hashed = true;
+	if (scanned) {
+		if (mapped)
+			madvise((void *)s.p, s.len, MADV_NORMAL);
+		vti_unpack(r, o, s, wk, cands, n, capped);
+	}
 }
 
 static void analyze_file(struct vt_review *r, struct vt_object *o, unsigned wk, uint8_t *buf)
@@ -325,7 +358,6 @@ static void analyze_file(struct vt_review *r, struct vt_object *o, unsigned wk, 
 			got += (size_t)n;
 		}
 		analyze_span(r, o, vt_span_make(buf, len), wk, false);
-		vti_unpack(r, o, vt_span_make(buf, len), wk);
 	} else {
 		void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
 		if (m == MAP_FAILED) {
@@ -336,10 +368,6 @@ static void analyze_file(struct vt_review *r, struct vt_object *o, unsigned wk, 
 		}
 		madvise(m, len, MADV_SEQUENTIAL);
 		analyze_span(r, o, vt_span_make(m, len), wk, true);
-		if (r->opts.extract) {
-			madvise(m, len, MADV_NORMAL);
-			vti_unpack(r, o, vt_span_make(m, len), wk);
-		}
 		munmap(m, len);
 	}
 	close(fd);

@@ -72,9 +72,14 @@ vt_err vti_walk_input(struct vt_review *r, size_t idx);
  * errno set on failure. */
 int vti_open_object(struct vt_review *r, const struct vt_object *o);
 
-/* Unpacks object o (already analysed, content in s) when extraction is on: finds its
- * chunks, extracts them and queues every new file for analysis (review/unpack.c). */
-void vti_unpack(struct vt_review *r, struct vt_object *o, struct vt_span s, unsigned wk);
+struct vti_cand;
+#define VTI_MAX_CANDIDATES 1000000
+
+/* Unpacks object o (already hashed; content in s; signature candidates in cands, which
+ * it frees): chooses its chunks, extracts them and queues every new file for analysis
+ * (review/unpack.c). */
+void vti_unpack(struct vt_review *r, struct vt_object *o, struct vt_span s, unsigned wk,
+		struct vti_cand *cands, size_t n, bool capped);
 
 /* Queues the analysis of a new object (extracted file). Thread-safe. */
 void vti_queue_object(struct vt_review *r, struct vt_object *o);

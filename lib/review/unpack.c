@@ -19,7 +19,6 @@
 
 #include <unistd.h>
 
-#define MAX_CANDIDATES 1000000
 #define RATIO_FLOOR (64ull << 20)
 
 /* Where this object's chunk directories go, relative to the output root. */
@@ -153,24 +152,14 @@ static bool same_as_ancestor(const struct vt_object *o)
 	return false;
 }
 
-void vti_unpack(struct vt_review *r, struct vt_object *o, struct vt_span s, unsigned wk)
+void vti_unpack(struct vt_review *r, struct vt_object *o, struct vt_span s, unsigned wk,
+		struct vti_cand *cands, size_t n, bool capped)
 {
-	if (!r->opts.extract || !r->sigdb || !s.len)
-		return;
 	struct vt_arena *a = r->warenas[wk];
-	struct vti_cand *cands = NULL;
-	size_t n = 0;
-	bool capped = false;
-	vt_err e = vti_sigscan(r->sigdb, r->scratch[wk], s, MAX_CANDIDATES, &cands, &n, &capped);
-	if (e) {
-		vti_diag(o, a, VT_SEV_WARNING, e, "signature scan of '%s' failed: %s", o->path,
-			 vt_strerror(e));
-		return;
-	}
 	if (capped)
 		vti_diag(o, a, VT_SEV_WARNING, VT_ELIMIT,
 			 "more than %d signature hits in '%s': the rest were not examined",
-			 MAX_CANDIDATES, o->path);
+			 VTI_MAX_CANDIDATES, o->path);
 	const struct vt_format *const *fmts = vti_formats();
 	struct choice {
 		struct vt_match m;

@@ -1,9 +1,10 @@
 /* sigscan.c - every format's magic literals in one hyperscan database, one pass per object.
  *
  * Literal patterns are compiled with hs_compile_lit_multi (NUL bytes allowed). A hit of
- * pattern P ending at byte `to` means a candidate header at to - len(P) - P.at. hs_scan
- * takes 32-bit lengths, so objects larger than 1 GiB are scanned in overlapping windows;
- * a hit is kept by the window in which it ends. The candidate list is capped so that
+ * pattern P ending at byte `to` means a candidate header at to - len(P) - P.at. Objects
+ * are scanned in overlapping 8 MiB windows (hs_scan takes 32-bit lengths, and the
+ * caller hashes and releases each window while it is in cache); a hit is kept by the
+ * window in which it ends. The candidate list is capped so that
  * hostile data full of magic bytes cannot exhaust memory.
  */
 #include "core/internal.h"
@@ -12,7 +13,7 @@
 #include <hs/hs.h>
 #include <math.h>
 
-#define WINDOW ((size_t)1 << 30)
+#define WINDOW ((size_t)8 << 20)
 
 struct pat {
 	uint32_t fmt;
@@ -162,25 +163,39 @@ static int cmp_cand(const void *a, const void *b)
 }
 
 vt_err vti_sigscan(struct vti_sigdb *d, struct hs_scratch *scratch, struct vt_span s, size_t max,
-		   struct vti_cand **out, size_t *n, bool *capped)
+		   vti_window_fn each, void *ud, struct vti_cand **out, size_t *n, bool *capped)
 {
 	struct collect c = {.d = d, .max = max};
 	const struct vt_format *const *f = vti_formats();
 	for (size_t i = 0; i < d->nalways && s.len; i++)
 		push(&c, 0, d->always[i]);
-	for (size_t base = 0; d->db && base < s.len && !c.capped && !c.nomem;) {
+	size_t passed = 0; /* bytes handed to `each` */
+	for (size_t base = 0; base < s.len && !c.nomem;) {
 		size_t len = VT_MIN(WINDOW, s.len - base);
 		c.base = base;
-		hs_error_t rc = hs_scan(d->db, (const char *)s.p + base, (unsigned)len, 0,
-					(hs_scratch_t *)scratch, on_hit, &c);
-		if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED) {
-			free(c.v);
-			return VT_EINTERNAL;
+		if (d->db && !c.capped) {
+			hs_error_t rc = hs_scan(d->db, (const char *)s.p + base, (unsigned)len, 0,
+						(hs_scratch_t *)scratch, on_hit, &c);
+			if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED) {
+				free(c.v);
+				return VT_EINTERNAL;
+			}
 		}
-		if (base + len >= s.len)
+		bool last = base + len >= s.len;
+		/* the overlap is scanned again by the next window: hand out only what is done */
+		size_t upto = last ? s.len : base + len - VT_MIN(len - 1, d->maxlen);
+		if (each && upto > passed) {
+			vt_err e = each(s.p + passed, upto - passed, ud);
+			if (e) {
+				free(c.v);
+				return e;
+			}
+			passed = upto;
+		}
+		if (last)
 			break;
 		c.keep_from = base + len + 1;
-		base += len - VT_MIN(len, d->maxlen);
+		base = upto;
 	}
 	if (c.nomem) {
 		free(c.v);

@@ -21,12 +21,18 @@ void vti_sigdb_free(struct vti_sigdb *db);
 struct hs_scratch *vti_sigdb_scratch(struct vti_sigdb *db);
 void vti_sigdb_scratch_free(struct hs_scratch *s);
 
-/* Scans s: candidates sorted by offset then format index, without duplicates, in
- * *out (malloc'ed, *n entries). Formats without magics get a candidate at 0; formats
- * flagged VT_FMT_AT_START only at 0. At most `max` candidates: *capped tells whether
- * more were dropped. */
+/* Called once for each consecutive piece of the span as the scan passes it, in order,
+ * each byte exactly once (to hash in the same pass, and release mapped pages). */
+typedef vt_err (*vti_window_fn)(const uint8_t *p, size_t n, void *ud);
+
+/* Scans s in windows of a few MiB: candidates sorted by offset then format index,
+ * without duplicates, in *out (malloc'ed, *n entries). Formats without magics get a
+ * candidate at 0; formats flagged VT_FMT_AT_START only at 0. At most `max` candidates:
+ * *capped tells whether more were dropped (the scan and `each` still cover all of s).
+ * `each` may be NULL; its error stops the scan and is returned. */
 vt_err vti_sigscan(struct vti_sigdb *db, struct hs_scratch *scratch, struct vt_span s, size_t max,
-		   struct vti_cand **out, size_t *n, bool *capped) VT_MUST_CHECK;
+		   vti_window_fn each, void *ud, struct vti_cand **out, size_t *n,
+		   bool *capped) VT_MUST_CHECK;
 
 /* Shannon entropy of s in bits per byte (0..8). */
 double vti_entropy(struct vt_span s);
