@@ -48,7 +48,8 @@ struct vt_match {
 	uint64_t length;     /* set by identify: the chunk's extent (> 0, within the object) */
 	unsigned confidence; /* set by identify: bits verified (magic, checksums, sane fields) */
 	bool truncated;      /* set by identify: the format's data runs past the object's end;
-			      * length then reaches the end and extract emits what it can */
+			      * length then reaches the end and extract emits what it can. The
+			      * engine drops truncated candidates with confidence below 48 */
 	const char *variant; /* set by identify, static string: "newc", "squashfs 4 xz", ... */
 	uint64_t u[6];       /* private to the handler: values identify found, for extract */
 };

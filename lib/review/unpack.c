@@ -4,7 +4,9 @@
  * validated by its format's identify(); chunks are chosen left to right, the most
  * confident candidate winning at one offset, and scanning resumes after each chunk's
  * extent, so a candidate inside an accepted chunk (a gzip magic inside squashfs data) is
- * not a chunk of its own. Gaps between chunks become "unknown" chunks with their entropy
+ * not a chunk of its own. A candidate whose data runs past the end of the object needs a
+ * confidence of at least 48 bits: a weak magic followed by garbage is what random bytes
+ * look like. Gaps between chunks become "unknown" chunks with their entropy
  * and class; gaps that are not padding are written out for inspection. Each format chunk
  * is extracted into its own directory, "<object>.x/0x<offset>-<format>/", and every file
  * it produced is queued for analysis, which brings it back here: a work queue, not
@@ -20,6 +22,7 @@
 #include <unistd.h>
 
 #define RATIO_FLOOR (64ull << 20)
+#define MIN_TRUNCATED_CONFIDENCE 48
 
 /* Where this object's chunk directories go, relative to the output root. */
 static const char *x_dir(struct vt_review *r, struct vt_object *o, struct vt_arena *a)
@@ -132,6 +135,12 @@ static void extract_chunk(struct vt_review *r, struct vt_object *o, struct vt_sp
 		atomic_store(&r->fatal, (int)VT_ENOMEM);
 		return;
 	}
+	int dfd;
+	const char *why;
+	if (r->writer && vti_writer_dir(r->writer, x.dir, &dfd, &why) == VT_OK)
+		close(dfd);
+	else
+		c->disk = NULL;
 	struct vt_span cs = {s.p + m->offset, (size_t)m->length};
 	vt_err e = f->extract(&x, cs, m);
 	if (e == VT_ENOMEM)
@@ -183,6 +192,9 @@ void vti_unpack(struct vt_review *r, struct vt_object *o, struct vt_span s, unsi
 				continue;
 			struct vt_match m = {.offset = off};
 			if (f->identify(s, &m) != VT_OK || m.length == 0 || m.length > s.len - off)
+				continue;
+			/* weak magic plus data running off the end is how random bytes look */
+			if (m.truncated && m.confidence < MIN_TRUNCATED_CONFIDENCE)
 				continue;
 			m.offset = off;
 			if (!best.f || m.confidence > best.m.confidence)
