@@ -315,7 +315,7 @@ static void analyze_span(struct vt_review *r, struct vt_object *o, struct vt_spa
 	if (scanned) {
 		if (mapped)
 			madvise((void *)s.p, s.len, MADV_NORMAL);
-		vti_unpack(r, o, s, wk, cands, n, capped);
+		vti_unpack(r, o, s, mapped, wk, cands, n, capped);
 	}
 }
 

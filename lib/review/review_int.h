@@ -76,10 +76,10 @@ struct vti_cand;
 #define VTI_MAX_CANDIDATES 1000000
 
 /* Unpacks object o (already hashed; content in s; signature candidates in cands, which
- * it frees): chooses its chunks, extracts them and queues every new file for analysis
+ * it frees; `mapped` when s is a read-only file mapping): chooses its chunks, extracts them and queues every new file for analysis
  * (review/unpack.c). */
-void vti_unpack(struct vt_review *r, struct vt_object *o, struct vt_span s, unsigned wk,
-		struct vti_cand *cands, size_t n, bool capped);
+void vti_unpack(struct vt_review *r, struct vt_object *o, struct vt_span s, bool mapped,
+		unsigned wk, struct vti_cand *cands, size_t n, bool capped);
 
 /* Queues the analysis of a new object (extracted file). Thread-safe. */
 void vti_queue_object(struct vt_review *r, struct vt_object *o);

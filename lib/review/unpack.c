@@ -105,8 +105,8 @@ static void add_gap(struct vt_review *r, struct vt_object *o, struct vt_span s, 
 }
 
 static void extract_chunk(struct vt_review *r, struct vt_object *o, struct vt_span s,
-			  const struct vt_format *f, const struct vt_match *m, const char *xdir,
-			  unsigned wk)
+			  bool mapped, const struct vt_format *f, const struct vt_match *m,
+			  const char *xdir, unsigned wk)
 {
 	struct vt_arena *a = r->warenas[wk];
 	char name[96];
@@ -124,7 +124,8 @@ static void extract_chunk(struct vt_review *r, struct vt_object *o, struct vt_sp
 		vti_diag(c, a, VT_SEV_WARNING, VT_ETRUNC,
 			 "%s data in '%s' at 0x%" PRIx64 " runs past the end: extracting what is there",
 			 f->name, o->path, m->offset);
-	struct vt_xctx x = {.r = r, .wk = wk, .a = a, .parent = o, .chunk = c, .obj = s};
+	struct vt_xctx x = {.r = r, .wk = wk, .a = a, .parent = o, .chunk = c, .obj = s,
+			    .obj_mapped = mapped};
 	x.dir = vt_arena_printf(a, "%s/%s", xdir, name);
 	uint64_t budget;
 	if (!vt_mul_ok(m->length, r->lim.max_ratio, (size_t *)&budget))
@@ -161,8 +162,8 @@ static bool same_as_ancestor(const struct vt_object *o)
 	return false;
 }
 
-void vti_unpack(struct vt_review *r, struct vt_object *o, struct vt_span s, unsigned wk,
-		struct vti_cand *cands, size_t n, bool capped)
+void vti_unpack(struct vt_review *r, struct vt_object *o, struct vt_span s, bool mapped,
+		unsigned wk, struct vti_cand *cands, size_t n, bool capped)
 {
 	struct vt_arena *a = r->warenas[wk];
 	if (capped)
@@ -243,7 +244,7 @@ void vti_unpack(struct vt_review *r, struct vt_object *o, struct vt_span s, unsi
 		const struct vt_match *m = &chosen[i].m;
 		if (m->offset > pos)
 			add_gap(r, o, s, pos, m->offset - pos, xdir, wk);
-		extract_chunk(r, o, s, chosen[i].f, m, xdir, wk);
+		extract_chunk(r, o, s, mapped, chosen[i].f, m, xdir, wk);
 		pos = m->offset + m->length;
 	}
 	if (pos < s.len)

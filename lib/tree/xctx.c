@@ -11,8 +11,11 @@
 #include "tree/xctx.h"
 #include "tree/writer.h"
 
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#define RELEASE_EVERY (64u << 20)
 
 struct vt_xfile {
 	struct vt_xctx *x;
@@ -252,6 +255,15 @@ vt_err vt_x_file_write(struct vt_xfile *f, const void *p, size_t n)
 		return f->err = limit(x, "total extracted bytes limit reached");
 	}
 	x->budget -= n;
+	/* A handler reading a huge chunk touches all of its pages: release them now and then
+	 * (they fault back in from the page cache when read again), so resident memory
+	 * stays bounded whatever the image size. */
+	x->since_release += n;
+	if (x->obj_mapped && x->since_release >= RELEASE_EVERY) {
+		x->since_release = 0;
+		uintptr_t a = (uintptr_t)x->obj.p & ~(uintptr_t)4095;
+		madvise((void *)a, x->obj.len + ((uintptr_t)x->obj.p - a), MADV_DONTNEED);
+	}
 	if (!f->o || f->fd < 0) { /* dry run, or a refused name: counted, not written */
 		f->size += n;
 		return VT_OK;

@@ -13,6 +13,8 @@ struct vt_xctx {
 	struct vt_object *chunk;  /* the chunk object children hang from */
 	const char *dir;          /* the chunk's directory, relative to the output root */
 	struct vt_span obj;       /* the parent's bytes */
+	bool obj_mapped;          /* obj is a read-only file mapping: its pages may be released */
+	uint64_t since_release;   /* bytes written since the mapping's pages were released */
 	uint64_t budget;          /* bytes this chunk may still produce */
 	bool limit_reported;
 	struct vt_object **kids;  /* files to queue once the chunk is done (malloc'ed) */
