@@ -1,1 +1,11 @@
 /* list.h - compress format handlers (see ../format_list.h). */
+VT_FORMAT(gzip)
+VT_FORMAT(bzip2)
+VT_FORMAT(xz)
+VT_FORMAT(lzma)
+VT_FORMAT(zstd)
+VT_FORMAT(lz4)
+VT_FORMAT(lzop)
+VT_FORMAT(lzip)
+VT_FORMAT(compress)
+VT_FORMAT(zlib)
