@@ -1,6 +1,6 @@
 # vetter - top-level convenience targets around Meson + Ninja.
 #
-#   make demo    install missing Debian packages, build, build the sample product, review it
+#   make demo    install missing Debian packages, build, build the sample firmware, review it
 #   make check   install, build, run every test (then again under ASan+UBSan, then fuzz smoke)
 #   make bench   side-by-side benchmarks (bench/)
 #   make fuzz    run every libFuzzer harness for FUZZ_SECONDS each
@@ -29,8 +29,10 @@ build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
 demo: build
-	scripts/make-sample-product $(DEMO_DIR)
-	$(BUILD)/cli/vetter scan $(DEMO_DIR)/rootfs -o $(DEMO_DIR)/report.json
+	scripts/make-sample-firmware $(DEMO_DIR)
+	rm -rf $(DEMO_DIR)/extracted
+	$(BUILD)/cli/vetter extract -q -o $(DEMO_DIR)/extracted $(DEMO_DIR)/acme-router-1.0.bin
+	$(BUILD)/cli/vetter scan $(DEMO_DIR)/acme-router-1.0.bin -o $(DEMO_DIR)/report.json
 
 test: build
 	$(MESON_TEST) -C $(BUILD)
