@@ -41,6 +41,10 @@ enum {
 	/* The chunk's children are the object's content itself, re-scanned as a whole
 	 * (e.g. a stream compressor's single output); informational. */
 	VT_FMT_STREAM = 1u << 1,
+	/* The chunk does not hide what is inside it: candidates within its extent are
+	 * still tried as chunks of the same object (an uncompressed kernel Image with a
+	 * built-in initramfs). Such a chunk is not part of the gap map. */
+	VT_FMT_TRANSPARENT = 1u << 2,
 };
 
 struct vt_match {

@@ -213,7 +213,8 @@ void vti_unpack(struct vt_review *r, struct vt_object *o, struct vt_span s, bool
 			capchosen = nc;
 		}
 		chosen[nchosen++] = best;
-		cursor = off + best.m.length;
+		if (!(best.f->flags & VT_FMT_TRANSPARENT))
+			cursor = off + best.m.length;
 	}
 	free(cands);
 	if (!nchosen) {
@@ -242,10 +243,12 @@ void vti_unpack(struct vt_review *r, struct vt_object *o, struct vt_span s, bool
 	uint64_t pos = 0;
 	for (size_t i = 0; i < nchosen && !atomic_load(&r->fatal); i++) {
 		const struct vt_match *m = &chosen[i].m;
-		if (m->offset > pos)
+		bool transparent = chosen[i].f->flags & VT_FMT_TRANSPARENT;
+		if (!transparent && m->offset > pos)
 			add_gap(r, o, s, pos, m->offset - pos, xdir, wk);
 		extract_chunk(r, o, s, mapped, chosen[i].f, m, xdir, wk);
-		pos = m->offset + m->length;
+		if (!transparent)
+			pos = VT_MAX(pos, m->offset + m->length);
 	}
 	if (pos < s.len)
 		add_gap(r, o, s, pos, s.len - pos, xdir, wk);

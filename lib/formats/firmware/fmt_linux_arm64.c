@@ -65,7 +65,7 @@ const struct vt_format vt_format_linux_arm64 = {
 	.name = "linux_arm64",
 	.description = "arm64 Linux kernel image (Image)",
 	.magics = arm64_magics,
-	.flags = 0,
+	.flags = VT_FMT_TRANSPARENT, /* the built-in initramfs is found inside it */
 	.identify = arm64_identify,
 	.extract = arm64_extract,
 };
