@@ -11,7 +11,7 @@ ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 PREFIX     ?= /usr/local
 FUZZ_SECONDS ?= 300
-FUZZ_SMOKE_SECONDS ?= 30
+FUZZ_SMOKE_SECONDS ?= 10
 DEMO_DIR   ?= $(BUILD)/demo
 MESON_TEST = meson test --print-errorlogs --num-processes 2
 

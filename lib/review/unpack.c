@@ -7,7 +7,8 @@
  * not a chunk of its own. A candidate whose data runs past the end of the object needs a
  * confidence of at least 48 bits: a weak magic followed by garbage is what random bytes
  * look like. Gaps between chunks become "unknown" chunks with their entropy
- * and class; gaps that are not padding are written out for inspection. Each format chunk
+ * and class; gaps that are not padding are written out for inspection when the output
+ * directory is kept. Each format chunk
  * is extracted into its own directory, "<object>.x/0x<offset>-<format>/", and every file
  * it produced is queued for analysis, which brings it back here: a work queue, not
  * recursion. Nesting depth, and content identical to an ancestor's, stop the descent.
@@ -79,12 +80,12 @@ static void add_gap(struct vt_review *r, struct vt_object *o, struct vt_span s, 
 	if (!c)
 		return;
 	c->chunk->format = "unknown";
-	c->chunk->entropy = vti_entropy(g);
-	c->chunk->gap_class = vti_gap_class(g, c->chunk->entropy);
+	c->chunk->gap_class = vti_gap_stats(g, &c->chunk->entropy);
+	/* hashed and written out for inspection only when the output is kept, never padding */
+	if (!strcmp(c->chunk->gap_class, "padding") || !r->writer || !vt_review_output_dir(r))
+		return;
 	if (vt_sha256(g.p, g.len, c->sha256) == VT_OK)
 		c->hashed = true;
-	if (!strcmp(c->chunk->gap_class, "padding"))
-		return;
 	const char *disk = vt_arena_printf(a, "%s/%s", xdir, name);
 	int fd;
 	bool replaced;

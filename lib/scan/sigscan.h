@@ -34,11 +34,10 @@ vt_err vti_sigscan(struct vti_sigdb *db, struct hs_scratch *scratch, struct vt_s
 		   vti_window_fn each, void *ud, struct vti_cand **out, size_t *n,
 		   bool *capped) VT_MUST_CHECK;
 
-/* Shannon entropy of s in bits per byte (0..8). */
-double vti_entropy(struct vt_span s);
-
-/* "padding" (one byte value repeated), "text" (95% printable), "compressed/encrypted"
- * (entropy above 7.5 bits per byte over at least 256 bytes), or "data". */
-const char *vti_gap_class(struct vt_span s, double entropy);
+/* The class of a gap: "padding" (one byte value repeated), "text" (95% printable),
+ * "compressed/encrypted" (entropy above 7.5 bits per byte over at least 256 bytes), or
+ * "data"; *entropy gets its Shannon entropy in bits per byte (0..8). Gaps over 16 MiB are
+ * sampled. */
+const char *vti_gap_stats(struct vt_span s, double *entropy);
 
 #endif
