@@ -19,6 +19,8 @@ command -v binwalk >/dev/null || { echo "binwalk is not installed (apt-get insta
 [ -s "$cache/sample-fw/acme-router-1.0.bin" ] || "$top/scripts/make-sample-firmware" "$cache/sample-fw" >/dev/null
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+bw_root=()
+[ "$(id -u)" -ne 0 ] || bw_root=(--run-as=root) # binwalk refuses to extract as root otherwise
 
 measure() { # measure NAME DIR CMD... -> "seconds peakMiB files"
 	local name=$1 dir=$2
@@ -41,7 +43,7 @@ for f in "$cache/real-inputs/initrd.gz" "$cache/real-inputs/vmlinuz" "$cache/rea
 	name=$(basename "$f")
 	read -r vt vm vf < <(measure "v-$name" "$tmp/v-$name" "$vetter" extract --no-progress -q -o out "$f")
 	vf=$((vf - 1)) # the manifest
-	read -r bt bm bf < <(measure "b-$name" "$tmp/b-$name" binwalk -Me -q -C . "$f")
+	read -r bt bm bf < <(measure "b-$name" "$tmp/b-$name" binwalk "${bw_root[@]}" -Me -q -C . "$f")
 	printf '%-22s %10s %8s %8s | %10s %8s %8s | %7.1fx\n' "$name" "$vt" "$vm" "$vf" "$bt" "$bm" "$bf" \
 		"$(awk -v a="$bt" -v b="$vt" 'BEGIN {print (b > 0 ? a / b : 0)}')"
 	rm -rf "$tmp/v-$name" "$tmp/b-$name"

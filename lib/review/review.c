@@ -278,9 +278,23 @@ static vt_err hash_piece(const uint8_t *p, size_t n, void *ud)
 
 /* Types, parses, hashes and (when extracting) signature-scans and unpacks an object.
  * Hashing and the signature scan share one pass over the bytes. */
-static void analyze_span(struct vt_review *r, struct vt_object *o, struct vt_span s,
-			 unsigned wk, bool mapped)
+void vti_map_ref(struct vti_map *m)
 {
+	atomic_fetch_add(&m->refs, 1);
+}
+
+void vti_map_release(struct vti_map *m)
+{
+	if (m && atomic_fetch_sub(&m->refs, 1) == 1) {
+		munmap(m->p, m->len);
+		free(m);
+	}
+}
+
+static void analyze_span(struct vt_review *r, struct vt_object *o, struct vt_span s,
+			 unsigned wk, struct vti_map *map)
+{
+	bool mapped = map != NULL;
 	struct vt_arena *a = r->warenas[wk];
 	vt_err e = vti_magic_describe(r->magics[wk], s, a, &o->magic, &o->mime);
 	if (e == VT_ENOMEM)
@@ -315,7 +329,7 @@ static void analyze_span(struct vt_review *r, struct vt_object *o, struct vt_spa
 	if (scanned) {
 		if (mapped)
 			madvise((void *)s.p, s.len, MADV_NORMAL);
-		vti_unpack(r, o, s, mapped, wk, cands, n, capped);
+		vti_unpack(r, o, s, map, wk, cands, n, capped);
 	}
 }
 
@@ -357,7 +371,7 @@ static void analyze_file(struct vt_review *r, struct vt_object *o, unsigned wk, 
 			}
 			got += (size_t)n;
 		}
-		analyze_span(r, o, vt_span_make(buf, len), wk, false);
+		analyze_span(r, o, vt_span_make(buf, len), wk, NULL);
 	} else {
 		void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
 		if (m == MAP_FAILED) {
@@ -366,9 +380,19 @@ static void analyze_file(struct vt_review *r, struct vt_object *o, unsigned wk, 
 			close(fd);
 			return;
 		}
+		struct vti_map *map = malloc(sizeof(*map));
+		if (!map) {
+			munmap(m, len);
+			atomic_store(&r->fatal, (int)VT_ENOMEM);
+			close(fd);
+			return;
+		}
+		map->p = m;
+		map->len = len;
+		atomic_init(&map->refs, 1);
 		madvise(m, len, MADV_SEQUENTIAL);
-		analyze_span(r, o, vt_span_make(m, len), wk, true);
-		munmap(m, len);
+		analyze_span(r, o, vt_span_make(m, len), wk, map);
+		vti_map_release(map);
 	}
 	close(fd);
 	atomic_fetch_add(&r->done_bytes, (uint64_t)len);

@@ -73,13 +73,24 @@ vt_err vti_walk_input(struct vt_review *r, size_t idx);
 int vti_open_object(struct vt_review *r, const struct vt_object *o);
 
 struct vti_cand;
+struct vti_map;
 #define VTI_MAX_CANDIDATES 1000000
 
 /* Unpacks object o (already hashed; content in s; signature candidates in cands, which
- * it frees; `mapped` when s is a read-only file mapping): chooses its chunks, extracts them and queues every new file for analysis
+ * it frees; `map` when s is a file mapping, NULL for a worker buffer): chooses its chunks, extracts them and queues every new file for analysis
  * (review/unpack.c). */
-void vti_unpack(struct vt_review *r, struct vt_object *o, struct vt_span s, bool mapped,
+void vti_unpack(struct vt_review *r, struct vt_object *o, struct vt_span s, struct vti_map *map,
 		unsigned wk, struct vti_cand *cands, size_t n, bool capped);
+
+/* A read-only mapping of an object shared by the tasks extracting its chunks: the last
+ * release unmaps it. */
+struct vti_map {
+	void *p;
+	size_t len;
+	_Atomic int refs;
+};
+void vti_map_ref(struct vti_map *m);
+void vti_map_release(struct vti_map *m); /* NULL is allowed */
 
 /* Queues the analysis of a new object (extracted file). Thread-safe. */
 void vti_queue_object(struct vt_review *r, struct vt_object *o);

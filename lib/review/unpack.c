@@ -105,17 +105,30 @@ static void add_gap(struct vt_review *r, struct vt_object *o, struct vt_span s, 
 		c->disk = disk;
 }
 
-static void extract_chunk(struct vt_review *r, struct vt_object *o, struct vt_span s,
-			  bool mapped, const struct vt_format *f, const struct vt_match *m,
-			  const char *xdir, unsigned wk)
+/* One chunk to extract: prepared in order by vti_unpack (so the object tree is the same
+ * whatever the timing), extracted there or as a task of its own. */
+struct chunk_job {
+	struct vt_review *r;
+	struct vt_object *o, *c;
+	struct vt_span s;
+	struct vti_map *map; /* the object's mapping, referenced; NULL for a worker buffer */
+	const struct vt_format *f;
+	struct vt_match m;
+	const char *dir;
+};
+
+static bool prepare_chunk(struct vt_review *r, struct vt_object *o, const struct vt_format *f,
+			  const struct vt_match *m, const char *xdir, unsigned wk,
+			  struct chunk_job *job)
 {
 	struct vt_arena *a = r->warenas[wk];
 	char name[96];
 	snprintf(name, sizeof(name), "0x%" PRIx64 "-%s", m->offset, f->name);
 	struct vt_object *c = new_chunk(r, o, a, m->offset, m->length, name);
-	if (!c) {
+	const char *dir = vt_arena_printf(a, "%s/%s", xdir, name);
+	if (!c || !dir) {
 		atomic_store(&r->fatal, (int)VT_ENOMEM);
-		return;
+		return false;
 	}
 	c->chunk->format = f->name;
 	c->chunk->variant = m->variant;
@@ -125,32 +138,51 @@ static void extract_chunk(struct vt_review *r, struct vt_object *o, struct vt_sp
 		vti_diag(c, a, VT_SEV_WARNING, VT_ETRUNC,
 			 "%s data in '%s' at 0x%" PRIx64 " runs past the end: extracting what is there",
 			 f->name, o->path, m->offset);
-	struct vt_xctx x = {.r = r, .wk = wk, .a = a, .parent = o, .chunk = c, .obj = s,
-			    .obj_mapped = mapped};
-	x.dir = vt_arena_printf(a, "%s/%s", xdir, name);
-	uint64_t budget;
-	if (!vt_mul_ok(m->length, r->lim.max_ratio, (size_t *)&budget))
-		budget = UINT64_MAX;
-	x.budget = VT_MAX(budget, RATIO_FLOOR);
-	c->disk = x.dir;
-	if (!x.dir) {
-		atomic_store(&r->fatal, (int)VT_ENOMEM);
-		return;
-	}
 	int dfd;
 	const char *why;
-	if (r->writer && vti_writer_dir(r->writer, x.dir, &dfd, &why) == VT_OK)
+	c->disk = dir;
+	if (r->writer && vti_writer_dir(r->writer, dir, &dfd, &why) == VT_OK)
 		close(dfd);
 	else
 		c->disk = NULL;
-	struct vt_span cs = {s.p + m->offset, (size_t)m->length};
-	vt_err e = f->extract(&x, cs, m);
+	job->r = r;
+	job->o = o;
+	job->c = c;
+	job->f = f;
+	job->m = *m;
+	job->dir = dir;
+	return true;
+}
+
+static void run_chunk(struct chunk_job *job, unsigned wk)
+{
+	struct vt_review *r = job->r;
+	struct vt_arena *a = r->warenas[wk];
+	const struct vt_match *m = &job->m;
+	struct vt_xctx x = {.r = r, .wk = wk, .a = a, .parent = job->o, .chunk = job->c,
+			    .obj = job->s, .obj_mapped = job->map != NULL, .dir = job->dir};
+	size_t budget;
+	if (!vt_mul_ok((size_t)m->length, (size_t)r->lim.max_ratio, &budget))
+		budget = SIZE_MAX;
+	x.budget = VT_MAX((uint64_t)budget, RATIO_FLOOR);
+	struct vt_span cs = {job->s.p + m->offset, (size_t)m->length};
+	vt_err e = job->f->extract(&x, cs, m);
 	if (e == VT_ENOMEM)
 		atomic_store(&r->fatal, (int)VT_ENOMEM);
 	else if (e && e != VT_ELIMIT)
-		vti_diag(c, a, VT_SEV_WARNING, e, "cannot fully extract %s data in '%s' at 0x%" PRIx64
-			 ": %s", f->name, o->path, m->offset, vt_strerror(e));
+		vti_diag(job->c, a, VT_SEV_WARNING, e,
+			 "cannot fully extract %s data in '%s' at 0x%" PRIx64 ": %s", job->f->name,
+			 job->o->path, m->offset, vt_strerror(e));
 	vti_xctx_finish(&x);
+}
+
+static void chunk_task(void *arg, unsigned wk)
+{
+	struct chunk_job *job = arg;
+	if (!atomic_load(&job->r->fatal))
+		run_chunk(job, wk);
+	vti_map_release(job->map);
+	free(job);
 }
 
 /* True when an ancestor has the same content (a format that wraps itself). */
@@ -163,7 +195,7 @@ static bool same_as_ancestor(const struct vt_object *o)
 	return false;
 }
 
-void vti_unpack(struct vt_review *r, struct vt_object *o, struct vt_span s, bool mapped,
+void vti_unpack(struct vt_review *r, struct vt_object *o, struct vt_span s, struct vti_map *map,
 		unsigned wk, struct vti_cand *cands, size_t n, bool capped)
 {
 	struct vt_arena *a = r->warenas[wk];
@@ -241,15 +273,36 @@ void vti_unpack(struct vt_review *r, struct vt_object *o, struct vt_span s, bool
 		atomic_store(&r->fatal, (int)VT_ENOMEM);
 		return;
 	}
+	/* Chunks of a mapped object are extracted in parallel (a kernel and a root
+	 * filesystem decompress on two processors); a small object's chunks in place. */
+	bool parallel = map && nchosen > 1 && r->pool;
 	uint64_t pos = 0;
 	for (size_t i = 0; i < nchosen && !atomic_load(&r->fatal); i++) {
 		const struct vt_match *m = &chosen[i].m;
 		bool transparent = chosen[i].f->flags & VT_FMT_TRANSPARENT;
 		if (!transparent && m->offset > pos)
 			add_gap(r, o, s, pos, m->offset - pos, xdir, wk);
-		extract_chunk(r, o, s, mapped, chosen[i].f, m, xdir, wk);
 		if (!transparent)
 			pos = VT_MAX(pos, m->offset + m->length);
+		struct chunk_job local, *job = parallel ? calloc(1, sizeof(*job)) : &local;
+		if (!job || !prepare_chunk(r, o, chosen[i].f, m, xdir, wk, job)) {
+			if (job != &local)
+				free(job);
+			atomic_store(&r->fatal, (int)VT_ENOMEM);
+			break;
+		}
+		job->s = s;
+		job->map = map;
+		if (!parallel) {
+			run_chunk(job, wk);
+			continue;
+		}
+		vti_map_ref(map);
+		if (vt_pool_submit(r->pool, chunk_task, job) != VT_OK) {
+			run_chunk(job, wk); /* could not queue: do it here */
+			vti_map_release(map);
+			free(job);
+		}
 	}
 	if (pos < s.len)
 		add_gap(r, o, s, pos, s.len - pos, xdir, wk);

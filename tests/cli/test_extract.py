@@ -290,6 +290,32 @@ def test_scan_reviews_unpacked_content():
     assert len(json.loads(r.stdout)["objects"]) == 1
 
 
+def test_parallel_extraction_is_deterministic():
+    """Chunks of a large image are extracted in parallel; the manifest is the same with
+    one worker or four."""
+    src = os.path.join(TMP, "src5")
+    make_tree(src)
+    with open(os.path.join(src, "big.bin"), "wb") as f:
+        f.write(random.Random(5).randbytes(600000))
+    sq = os.path.join(TMP, "fs5.sqfs")
+    subprocess.run(["mksquashfs", src, sq, "-noappend", "-quiet", "-no-progress"], check=True)
+    img = os.path.join(TMP, "par.bin")
+    with open(img, "wb") as f:
+        f.write(gzip.compress(open("/usr/bin/true", "rb").read() * 20, mtime=0))
+        f.write(open(sq, "rb").read())
+        f.write(gzip.compress(b"tail\n" * 1000, mtime=0))
+    mans = []
+    for jobs in ("1", "4"):
+        r, out, man = extract(img, "-j", jobs)
+        assert r.returncode == 0, r.stderr
+        for o in man["objects"]:
+            o.pop("extracted_path", None)
+        mans.append(man["objects"])
+    assert mans[0] == mans[1]
+    assert [o["chunk"]["format"] for o in mans[0] if o["kind"] == "chunk" and o["parent"] == 0] \
+        == ["gzip", "squashfs", "gzip"]
+
+
 if __name__ == "__main__":
     try:
         main(globals())
