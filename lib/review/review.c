@@ -278,6 +278,8 @@ static vt_err hash_piece(const uint8_t *p, size_t n, void *ud)
 
 /* Types, parses, hashes and (when extracting) signature-scans and unpacks an object.
  * Hashing and the signature scan share one pass over the bytes. */
+static vt_err worker_tools(struct vt_review *r, unsigned wk);
+
 void vti_map_ref(struct vti_map *m)
 {
 	atomic_fetch_add(&m->refs, 1);
@@ -296,7 +298,13 @@ static void analyze_span(struct vt_review *r, struct vt_object *o, struct vt_spa
 {
 	bool mapped = map != NULL;
 	struct vt_arena *a = r->warenas[wk];
-	vt_err e = vti_magic_describe(r->magics[wk], s, a, &o->magic, &o->mime);
+	vt_err e = worker_tools(r, wk);
+	if (e) {
+		vti_diag(o, a, VT_SEV_ERROR, e, "cannot analyse '%s': %s", o->path, vt_strerror(e));
+		atomic_store(&r->fatal, (int)e);
+		return;
+	}
+	e = vti_magic_describe(r->magics[wk], s, a, &o->magic, &o->mime);
 	if (e == VT_ENOMEM)
 		atomic_store(&r->fatal, (int)VT_ENOMEM);
 	if (vt_elf_is_elf(s))
@@ -438,6 +446,18 @@ void vti_queue_object(struct vt_review *r, struct vt_object *o)
 	}
 }
 
+/* The libmagic handle and hyperscan scratch of worker wk, made on first use (a small
+ * review never wakes most workers, and loading the magic database costs). */
+static vt_err worker_tools(struct vt_review *r, unsigned wk)
+{
+	vt_err e = VT_OK;
+	if (!r->magics[wk] && !(r->magics[wk] = vti_magic_new(&e)))
+		return e;
+	if (r->sigdb && !r->scratch[wk] && !(r->scratch[wk] = vti_sigdb_scratch(r->sigdb)))
+		return VT_ENOMEM;
+	return VT_OK;
+}
+
 static vt_err setup_workers(struct vt_review *r, unsigned n)
 {
 	r->warenas = calloc(n, sizeof(*r->warenas));
@@ -461,18 +481,11 @@ static vt_err setup_workers(struct vt_review *r, unsigned n)
 			r->remove_output = !r->opts.output_dir;
 		}
 	}
-	for (unsigned i = 0; i < n; i++) {
-		vt_err e = VT_OK;
-		r->warenas[i] = vt_arena_new();
-		r->magics[i] = vti_magic_new(&e);
-		if (!r->warenas[i])
+	for (unsigned i = 0; i < n; i++)
+		if (!(r->warenas[i] = vt_arena_new()))
 			return VT_ENOMEM;
-		if (!r->magics[i])
-			return e;
-		if (r->sigdb && !(r->scratch[i] = vti_sigdb_scratch(r->sigdb)))
-			return VT_ENOMEM;
-	}
-	return VT_OK;
+	/* worker 0's tools now, to fail early; the others' when they first work */
+	return worker_tools(r, 0);
 }
 
 static void report_progress(struct vt_review *r, double t0, size_t total, bool final)
