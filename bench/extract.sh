@@ -12,7 +12,7 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 vetter=$(realpath "${1:-$top/build/cli/vetter}")
-cache=${VETTER_CACHE:-$top/.cache}
+cache=${VETTER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vetter}
 timeout=${BENCH_TIMEOUT:-900}
 command -v binwalk >/dev/null || { echo "binwalk is not installed (apt-get install binwalk)" >&2; exit 1; }
 "$top/tests/fixtures/make-real-inputs" "$cache/real-inputs" 2>/dev/null

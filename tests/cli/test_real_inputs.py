@@ -1,6 +1,8 @@
 """test_real_inputs.py - vetter extract on real boot images from Debian packages.
 
-usage: test_real_inputs.py VETTER INPUTS_DIR   (INPUTS_DIR from tests/fixtures/make-real-inputs)
+usage: test_real_inputs.py VETTER [INPUTS_DIR]
+(INPUTS_DIR is filled by tests/fixtures/make-real-inputs; default: real-inputs in the
+download cache, $VETTER_CACHE or ~/.cache/vetter)
 
 - the d-i netboot initrd.gz unpacks to the same tree as `zcat initrd.gz | cpio -i`;
 - the Debian vmlinuz (bzImage) yields the kernel that Python's own lzma module gets from
@@ -20,7 +22,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import main, run  # noqa: E402
 
 VETTER = os.path.abspath(sys.argv[1])
-INPUTS = os.path.abspath(sys.argv[2])
+CACHE = os.environ.get("VETTER_CACHE") or os.path.join(
+    os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "vetter")
+INPUTS = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else os.path.join(CACHE, "real-inputs"))
 TMP = tempfile.mkdtemp(prefix="vetter-real-")
 MAKER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../fixtures/make-real-inputs")
 subprocess.run([MAKER, INPUTS], check=True, stderr=subprocess.DEVNULL)

@@ -4,7 +4,7 @@
 # usage: tests/elf/test-elf-readelf.sh ELFINFO_BINARY
 #
 # Builds the corpus with tests/fixtures/make-elf-corpus (kept under $VETTER_CACHE, default
-# .cache/ at the top of the checkout, and rebuilt when that script changes), runs elfinfo
+# ~/.cache/vetter, and rebuilt when that script changes), runs elfinfo
 # over every file and compares class, endianness, machine, type (first word), interpreter,
 # DT_NEEDED and SONAME with `readelf -h -l -d -W`. The damaged/ files are not compared:
 # elfinfo must survive them and report problems (or, for a cut header, an error).
@@ -15,7 +15,7 @@ set -uo pipefail
 [ $# -eq 1 ] || { echo "usage: $0 ELFINFO_BINARY" >&2; exit 2; }
 elfinfo=$1
 top=$(cd "$(dirname "$0")/../.." && pwd)
-cache=${VETTER_CACHE:-$top/.cache}
+cache=${VETTER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vetter}
 maker=$top/tests/fixtures/make-elf-corpus
 corpus=$cache/elf-corpus
 
