@@ -199,6 +199,11 @@ void vti_unpack(struct vt_review *r, struct vt_object *o, struct vt_span s, stru
 		unsigned wk, struct vti_cand *cands, size_t n, bool capped)
 {
 	struct vt_arena *a = r->warenas[wk];
+	/* a review-wide limit was reached (and reported once): unpack nothing more */
+	if (atomic_load(&r->x_bytes_hit) || atomic_load(&r->x_objects_hit)) {
+		free(cands);
+		return;
+	}
 	if (capped)
 		vti_diag(o, a, VT_SEV_WARNING, VT_ELIMIT,
 			 "more than %d signature hits in '%s': the rest were not examined",

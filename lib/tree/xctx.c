@@ -113,6 +113,8 @@ static vt_err new_child(struct vt_xctx *x, const char *name, enum vt_obj_kind ki
 			const struct vt_xmeta *m, struct vt_object **out)
 {
 	*out = NULL;
+	if (atomic_load(&x->r->x_bytes_hit))
+		return limit(x, "total extracted bytes limit reached");
 	if (atomic_fetch_add(&x->r->x_objects, 1) >= x->r->lim.max_files) {
 		if (!atomic_exchange(&x->r->x_objects_hit, 1))
 			vti_review_diag(x->r, VT_SEV_WARNING, VT_ELIMIT,

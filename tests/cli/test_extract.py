@@ -216,6 +216,36 @@ def test_bomb_limits():
     assert du <= (64 << 20) + (1 << 20), du
 
 
+def test_nested_zip_bomb():
+    """A 42.zip-style bomb: zips of 16 zips, 4 levels deep, over a 64 MiB file of zeros
+    (4 TiB unpacked from 22 KiB). The byte limit stops it, and the stop is
+    reported on the review and on the chunks it cut short."""
+    import zipfile
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        z.writestr("zeros.bin", b"\0" * (64 << 20))
+    data = inner.getvalue()
+    for level in range(4):
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+            for i in range(16):
+                z.writestr(f"l{level}-{i}.zip", data)
+        data = buf.getvalue()
+    img = os.path.join(TMP, "42.zip")
+    open(img, "wb").write(data)
+    r, out, man = extract(img, "--max-bytes", "512M")
+    assert r.returncode == 0, r.stderr
+    assert man["summary"]["extracted_bytes"] <= 512 << 20
+    assert any(d["code"] == "VT_ELIMIT" and "bytes written" in d["message"]
+               for d in man["diagnostics"]), man["diagnostics"]
+    du = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(out) for f in fs
+             if f != "manifest.json")
+    assert du <= 512 << 20, du
+    assert max(o.get("xdepth", 0) for o in man["objects"]) >= 4  # it did unpack, down the levels
+    # once the limit is reached nothing more is unpacked: the report stays small
+    assert man["summary"]["diagnostics"]["warning"] < 200, man["summary"]
+
+
 def test_overlap_inside_chunk():
     """A squashfs stored verbatim inside a gzip member is found inside the gzip output,
     not as a second chunk overlapping the gzip one."""
