@@ -3,7 +3,7 @@
 #
 # usage: bench/scan-tree.sh [VETTER] [TREE]     (defaults: build/cli/vetter, /usr)
 #
-# Runs, on the same tree and in one run: vetter scan (type, SHA-256, ELF facts of every
+# Runs, on the same tree and in one run: vetter scan --no-extract (type, SHA-256, ELF facts of every
 # file, JSON report), then the shell pipeline that gives the same facts with standard
 # tools: `file` and `sha256sum` over every regular file, and `readelf -h` over the ELF
 # files, each parallelised over all processors with xargs -P. Prints files/s and MB/s of
@@ -24,7 +24,7 @@ echo "tree: $tree, $files files, $((bytes / 1048576)) MiB, $jobs processors"
 find "$tree" -xdev -type f -print0 | xargs -0 -P "$jobs" -n 256 cat >/dev/null 2>&1 || true
 
 t0=$(now)
-/usr/bin/time -f "%M" -o "$tmp/vmem" "$vetter" scan -x --no-progress -q -o "$tmp/r.json" "$tree"
+/usr/bin/time -f "%M" -o "$tmp/vmem" "$vetter" scan -x --no-extract --no-progress -q -o "$tmp/r.json" "$tree"
 t1=$(now)
 vt=$(awk -v a="$t0" -v b="$t1" 'BEGIN {print b - a}')
 
