@@ -20,6 +20,7 @@
 #include "tree/writer.h"
 #include "tree/xctx.h"
 
+#include <sys/mman.h>
 #include <unistd.h>
 
 #define RATIO_FLOOR (64ull << 20)
@@ -69,8 +70,27 @@ static struct vt_object *new_chunk(struct vt_review *r, struct vt_object *o, str
 }
 
 /* Records the gap [off, off+len) as an unknown chunk; writes it out unless padding. */
+static void release(struct vti_map *map, const uint8_t *p, size_t n)
+{
+	if (!map)
+		return;
+	uintptr_t a = (uintptr_t)p & ~(uintptr_t)4095;
+	madvise((void *)a, n + ((uintptr_t)p - a), MADV_DONTNEED);
+}
+
+static void gap_body(struct vt_review *r, struct vt_object *o, struct vt_span s, uint64_t off,
+		     uint64_t len, const char *xdir, unsigned wk);
+
+/* Records a gap; a mapped object's pages read for it are released afterwards. */
 static void add_gap(struct vt_review *r, struct vt_object *o, struct vt_span s, uint64_t off,
-		    uint64_t len, const char *xdir, unsigned wk)
+		    uint64_t len, const char *xdir, unsigned wk, struct vti_map *map)
+{
+	gap_body(r, o, s, off, len, xdir, wk);
+	release(map, s.p + off, (size_t)len);
+}
+
+static void gap_body(struct vt_review *r, struct vt_object *o, struct vt_span s, uint64_t off,
+		     uint64_t len, const char *xdir, unsigned wk)
 {
 	struct vt_arena *a = r->warenas[wk];
 	struct vt_span g = {s.p + off, (size_t)len};
@@ -213,7 +233,7 @@ void vti_unpack(struct vt_review *r, struct vt_object *o, struct vt_span s, stru
 		struct vt_match m;
 		const struct vt_format *f;
 	} *chosen = NULL;
-	size_t nchosen = 0, capchosen = 0;
+	size_t nchosen = 0, capchosen = 0, identified = 0;
 	uint64_t cursor = 0;
 	for (size_t i = 0; i < n;) {
 		uint64_t off = cands[i].off;
@@ -240,6 +260,10 @@ void vti_unpack(struct vt_review *r, struct vt_object *o, struct vt_span s, stru
 				best = (struct choice){m, f};
 		}
 		i = j;
+		/* identify() may read far into a big mapped object: release what it touched
+		 * now and then (the pages stay in the page cache) so memory stays flat */
+		if (map && ++identified % 256 == 0)
+			madvise(map->p, map->len, MADV_DONTNEED);
 		if (!best.f)
 			continue;
 		if (nchosen == capchosen) {
@@ -255,6 +279,8 @@ void vti_unpack(struct vt_review *r, struct vt_object *o, struct vt_span s, stru
 			cursor = off + best.m.length;
 	}
 	free(cands);
+	if (map)
+		madvise(map->p, map->len, MADV_DONTNEED);
 	if (!nchosen) {
 		free(chosen);
 		return;
@@ -286,7 +312,7 @@ void vti_unpack(struct vt_review *r, struct vt_object *o, struct vt_span s, stru
 		const struct vt_match *m = &chosen[i].m;
 		bool transparent = chosen[i].f->flags & VT_FMT_TRANSPARENT;
 		if (!transparent && m->offset > pos)
-			add_gap(r, o, s, pos, m->offset - pos, xdir, wk);
+			add_gap(r, o, s, pos, m->offset - pos, xdir, wk, map);
 		if (!transparent)
 			pos = VT_MAX(pos, m->offset + m->length);
 		struct chunk_job local, *job = parallel ? calloc(1, sizeof(*job)) : &local;
@@ -310,6 +336,6 @@ void vti_unpack(struct vt_review *r, struct vt_object *o, struct vt_span s, stru
 		}
 	}
 	if (pos < s.len)
-		add_gap(r, o, s, pos, s.len - pos, xdir, wk);
+		add_gap(r, o, s, pos, s.len - pos, xdir, wk, map);
 	free(chosen);
 }
