@@ -488,11 +488,10 @@ static vt_err setup_workers(struct vt_review *r, unsigned n)
 	return worker_tools(r, 0);
 }
 
-static void report_progress(struct vt_review *r, double t0, size_t total, bool final)
+static void report_progress(struct vt_review *r, double t0, bool final)
 {
 	if (!r->opts.progress)
 		return;
-	(void)total;
 	struct vt_progress p = {.phase = "analyze",
 				.objects_done = atomic_load(&r->done_objects),
 				.objects_total = atomic_load(&r->total_objects),
@@ -503,11 +502,10 @@ static void report_progress(struct vt_review *r, double t0, size_t total, bool f
 	r->opts.progress(&p, r->opts.progress_ud);
 }
 
-static vt_err submit_batches(struct vt_review *r, struct vt_pool *pool, size_t *nfiles)
+static vt_err submit_batches(struct vt_review *r, struct vt_pool *pool)
 {
 	struct batch *b = NULL;
 	uint64_t bytes = 0;
-	*nfiles = 0;
 	for (size_t i = 0; i < r->n_objects; i++) {
 		struct vt_object *o = r->objects[i];
 		if (o->kind != VT_OBJ_FILE)
@@ -524,7 +522,6 @@ static vt_err submit_batches(struct vt_review *r, struct vt_pool *pool, size_t *
 		b->objs[b->n++] = o;
 		bytes += o->size;
 		r->total_bytes += o->size;
-		(*nfiles)++;
 		atomic_fetch_add(&r->total_objects, 1);
 		if (b->n == BATCH_FILES || bytes >= BATCH_BYTES) {
 			vt_err e = vt_pool_submit(pool, run_batch, b);
@@ -723,13 +720,12 @@ vt_err vt_review_run(struct vt_review *r)
 	if (!pool)
 		return VT_ENOMEM;
 	r->pool = pool;
-	size_t nfiles = 0;
-	e = submit_batches(r, pool, &nfiles);
+	e = submit_batches(r, pool);
 	while (!vt_pool_wait(pool, 100))
-		report_progress(r, t0, nfiles, false);
+		report_progress(r, t0, false);
 	vt_pool_free(pool);
 	r->pool = NULL;
-	report_progress(r, t0, nfiles, true);
+	report_progress(r, t0, true);
 	if (e)
 		return e;
 	if (atomic_load(&r->fatal))

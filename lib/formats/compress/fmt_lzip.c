@@ -13,13 +13,13 @@
  * marker (lzip 1.6 and later can write it): such data is reported as damaged.
  */
 #include "formats/format.h"
+#include "formats/compress/lzma_child.h"
 
 #include <lzma.h>
 
 #define HDR 6
 #define TRAILER 20
 #define MIN_MEMBER 36
-#define OUTBUF (64 * 1024)
 #define DECODE_MEMLIMIT (1ull << 30) /* the dictionary is 512 MiB at most */
 
 /* "LZIP", version 1, a dictionary size from 4 KiB to 512 MiB, LZMA data. */
@@ -114,37 +114,7 @@ static vt_err lzip_extract(struct vt_xctx *x, struct vt_span chunk, const struct
 	lzma_stream z = LZMA_STREAM_INIT;
 	if (lzma_lzip_decoder(&z, DECODE_MEMLIMIT, LZMA_CONCATENATED) != LZMA_OK)
 		return VT_ENOMEM;
-	uint8_t *buf = malloc(OUTBUF);
-	const char *name = vt_x_name_hint(x);
-	struct vt_xfile *f = NULL;
-	vt_err e = buf ? vt_x_file_open(x, name, NULL, &f) : VT_ENOMEM;
-	lzma_ret r = LZMA_OK;
-	z.next_in = chunk.p;
-	z.avail_in = chunk.len;
-	/* every round produces output or consumes input, else liblzma says LZMA_BUF_ERROR */
-	while (!e && r == LZMA_OK) {
-		z.next_out = buf;
-		z.avail_out = OUTBUF;
-		r = lzma_code(&z, LZMA_FINISH);
-		size_t got = OUTBUF - z.avail_out;
-		if (got)
-			e = vt_x_file_write(f, buf, got);
-	}
-	if (r == LZMA_MEM_ERROR && !e)
-		e = VT_ENOMEM;
-	bool complete = !e && r == LZMA_STREAM_END && z.total_in == chunk.len;
-	if (f) {
-		vt_err c = vt_x_file_close(f, complete);
-		e = e ? e : c;
-	}
-	if (!e && !complete)
-		vt_x_diag(x, VT_SEV_WARNING, r == LZMA_BUF_ERROR ? VT_ETRUNC : VT_EFORMAT,
-			  "%s lzip data at 0x%" PRIx64 " in '%s': %s",
-			  r == LZMA_BUF_ERROR ? "truncated" : "damaged", m->offset + z.total_in, name,
-			  r == LZMA_STREAM_END ? "trailing bytes" : lzip_error(r));
-	lzma_end(&z);
-	free(buf);
-	return e;
+	return vti_lzma_to_child(x, &z, chunk, m, "lzip", true, lzip_error);
 }
 
 const struct vt_format vt_format_lzip = {

@@ -12,11 +12,11 @@
  * stream runs to the end of the object (truncated).
  */
 #include "formats/format.h"
+#include "formats/compress/lzma_child.h"
 
 #include <lzma.h>
 
 #define HDR LZMA_STREAM_HEADER_SIZE
-#define OUTBUF (64 * 1024)
 #define INDEX_MEMLIMIT (1u << 20)       /* identify: an index needing more is not checked */
 #define DECODE_MEMLIMIT (256ull << 20) /* extract: xz -9 needs 65 MiB */
 
@@ -147,37 +147,7 @@ static vt_err xz_extract(struct vt_xctx *x, struct vt_span chunk, const struct v
 	lzma_stream z = LZMA_STREAM_INIT;
 	if (lzma_stream_decoder(&z, DECODE_MEMLIMIT, LZMA_CONCATENATED) != LZMA_OK)
 		return VT_ENOMEM;
-	uint8_t *buf = malloc(OUTBUF);
-	const char *name = vt_x_name_hint(x);
-	struct vt_xfile *f = NULL;
-	vt_err e = buf ? vt_x_file_open(x, name, NULL, &f) : VT_ENOMEM;
-	lzma_ret r = LZMA_OK;
-	z.next_in = chunk.p;
-	z.avail_in = chunk.len;
-	/* every round produces output or consumes input, else liblzma says LZMA_BUF_ERROR */
-	while (!e && r == LZMA_OK) {
-		z.next_out = buf;
-		z.avail_out = OUTBUF;
-		r = lzma_code(&z, LZMA_FINISH);
-		size_t got = OUTBUF - z.avail_out;
-		if (got)
-			e = vt_x_file_write(f, buf, got);
-	}
-	if (r == LZMA_MEM_ERROR && !e)
-		e = VT_ENOMEM;
-	bool complete = !e && r == LZMA_STREAM_END;
-	if (f) {
-		vt_err c = vt_x_file_close(f, complete);
-		e = e ? e : c;
-	}
-	if (!e && !complete)
-		vt_x_diag(x, VT_SEV_WARNING, r == LZMA_BUF_ERROR ? VT_ETRUNC : VT_EFORMAT,
-			  "%s xz data at 0x%" PRIx64 " in '%s': %s",
-			  r == LZMA_BUF_ERROR ? "truncated" : "damaged", m->offset + z.total_in, name,
-			  xz_error(r));
-	lzma_end(&z);
-	free(buf);
-	return e;
+	return vti_lzma_to_child(x, &z, chunk, m, "xz", false, xz_error);
 }
 
 const struct vt_format vt_format_xz = {
