@@ -24,11 +24,31 @@ TMP = tempfile.mkdtemp(prefix="vetter-cli-")
 TRUE = shutil.which("true")
 
 
+def user_copy():
+    """vetter and the libvetter it loads, copied where another user can run them (the
+    build tree may sit in a directory only its owner can enter)."""
+    bindir = os.path.join(TMP, "bin")
+    if not os.path.isdir(bindir):
+        os.makedirs(bindir)
+        shutil.copy(VETTER, bindir)
+        out = run(["ldd", VETTER]).stdout
+        for line in out.splitlines():
+            if "libvetter" in line and "=>" in line:
+                shutil.copy(line.split("=>")[1].split()[0], bindir)
+        for n in os.listdir(bindir):
+            os.chmod(os.path.join(bindir, n), 0o755)
+    return os.path.join(bindir, os.path.basename(VETTER)), bindir
+
+
 def scan(*args, as_user=None):
     cmd = [VETTER, "scan", "--no-progress", *args]
+    env = None
     if as_user:
-        cmd = ["setpriv", f"--reuid={as_user}", f"--regid={as_user}", "--clear-groups", *cmd]
-    return run(cmd)
+        exe, libdir = user_copy()
+        cmd = ["setpriv", f"--reuid={as_user}", f"--regid={as_user}", "--clear-groups", exe,
+               "scan", "--no-progress", *args]
+        env = {**os.environ, "LD_LIBRARY_PATH": libdir}
+    return run(cmd, env=env)
 
 
 def readelf_header(path):
