@@ -53,6 +53,17 @@ struct vt_review_opts {
 	struct vt_limits limits; /* zero fields take the defaults */
 	vt_progress_fn progress; /* called on the vt_review_run() thread, ~10 times a second */
 	void *progress_ud;
+
+	/* analysis */
+	bool no_analyzers;       /* only type, hash, parse and unpack (no findings, components) */
+	const char *only_analyzers; /* comma-separated analyzer names to run; NULL: all */
+	const char *data_dir;    /* catalogue and bundled data; NULL: the installed or build-tree
+				  * data directory (VETTER_DATA overrides) */
+	const char *rules_dir;   /* YARA rules applied to every object (--rules), may be NULL */
+	const char *vulndb;      /* vulnerability database path; NULL: the default database;
+				  * "" disables vulnerability matching */
+	const char *vex;         /* VEX document (OpenVEX or CycloneDX), may be NULL */
+	const char *declared_sbom; /* the vendor's SBOM (CycloneDX or SPDX JSON), may be NULL */
 };
 
 /* Default options. */
@@ -101,6 +112,17 @@ const struct vt_input *vt_review_input(const struct vt_review *r, size_t i);
 size_t vt_review_object_count(const struct vt_review *r);
 const struct vt_object *vt_review_object(const struct vt_review *r, size_t id);
 const struct vt_stats *vt_review_stats(const struct vt_review *r);
+
+/* Findings of the review, most severe first (then by object), valid after vt_review_run. */
+size_t vt_review_finding_count(const struct vt_review *r);
+const struct vt_finding *vt_review_finding(const struct vt_review *r, size_t i);
+
+/* Components identified, in a stable order (product, version), valid after vt_review_run. */
+size_t vt_review_component_count(const struct vt_review *r);
+const struct vt_component *vt_review_component(const struct vt_review *r, size_t i);
+
+/* Every rule of every analyzer, NULL-terminated (for rule listings and SARIF). */
+const struct vt_rule *const *vt_rules(void);
 
 /* The directory extracted files were written to; NULL when not extracting or when it
  * is a temporary directory (removed by vt_review_free()). */

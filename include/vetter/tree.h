@@ -13,7 +13,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <vetter/component.h>
 #include <vetter/elf.h>
+#include <vetter/finding.h>
 #include <vetter/error.h>
 #include <vetter/hash.h>
 
@@ -98,6 +100,16 @@ struct vt_object {
 
 	struct vt_diag *diags, *diags_tail;
 	size_t n_diags;
+
+	/* analysis */
+	const char *fspath;   /* path inside the filesystem the object belongs to ("/etc/passwd"):
+			       * relative to the nearest unpacked container (chunk) above it, or to
+			       * the input root; set before analyzers run */
+	const struct vt_object *fsroot; /* that container or input root */
+	struct vt_finding *findings, *findings_tail;
+	size_t n_findings;
+	struct vt_evidence *evidence; /* component evidence found in this object */
+	size_t n_evidence;
 };
 
 #define VT_NO_PARENT ((size_t)-1)

@@ -7,8 +7,10 @@
 
 #include <vetter/arena.h>
 #include <vetter/buf.h>
+#include <vetter/component.h>
 #include <vetter/elf.h>
 #include <vetter/error.h>
+#include <vetter/finding.h>
 #include <vetter/hash.h>
 #include <vetter/log.h>
 #include <vetter/pool.h>

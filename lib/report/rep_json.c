@@ -206,6 +206,85 @@ static json_t *object_json(const struct vt_object *o, const char *outdir)
 	return j;
 }
 
+static json_t *finding_json(const struct vt_finding *f)
+{
+	const struct vt_rule *ru = f->rule;
+	json_t *j = json_object();
+	json_object_set_new(j, "rule", json_string(ru->id));
+	json_object_set_new(j, "category", json_string(ru->category));
+	json_object_set_new(j, "severity", json_string(vt_level_name(f->severity)));
+	json_object_set_new(j, "title", json_str(ru->title));
+	if (ru->cwe)
+		json_object_set_new(j, "cwe", json_string(ru->cwe));
+	if (f->message)
+		json_object_set_new(j, "message", json_str(f->message));
+	if (f->object) {
+		json_object_set_new(j, "object", json_integer((json_int_t)f->object->id));
+		json_object_set_new(j, "path", json_str(f->object->path));
+		if (f->object->fspath && f->object->fsroot != f->object)
+			json_object_set_new(j, "fspath", json_str(f->object->fspath));
+	}
+	if (f->has_offset)
+		json_object_set_new(j, "offset", json_integer((json_int_t)f->offset));
+	if (f->excerpt)
+		json_object_set_new(j, "excerpt", json_str(f->excerpt));
+	if (ru->remediation)
+		json_object_set_new(j, "remediation", json_str(ru->remediation));
+	return j;
+}
+
+static json_t *evidence_json(const struct vt_occurrence *oc)
+{
+	const struct vt_evidence *e = oc->evidence;
+	json_t *j = json_object();
+	if (oc->object) {
+		json_object_set_new(j, "object", json_integer((json_int_t)oc->object->id));
+		json_object_set_new(j, "path", json_str(oc->object->path));
+	}
+	json_object_set_new(j, "kind", json_string(vt_evidence_kind_name(e->kind)));
+	if (e->rule)
+		json_object_set_new(j, "rule", json_str(e->rule));
+	if (e->has_offset)
+		json_object_set_new(j, "offset", json_integer((json_int_t)e->offset));
+	if (e->raw_version)
+		json_object_set_new(j, "raw_version", json_str(e->raw_version));
+	if (e->excerpt)
+		json_object_set_new(j, "excerpt", json_str(e->excerpt));
+	json_object_set_new(j, "confidence", json_integer(e->confidence));
+	return j;
+}
+
+static json_t *component_json(const struct vt_component *c)
+{
+	json_t *j = json_object();
+	json_object_set_new(j, "index", json_integer((json_int_t)c->index));
+	json_object_set_new(j, "product", json_str(c->product));
+	json_object_set_new(j, "name", json_str(c->name));
+	json_object_set_new(j, "version", json_str(c->version));
+	if (c->update)
+		json_object_set_new(j, "update", json_str(c->update));
+	if (c->part)
+		json_object_set_new(j, "part", json_str(c->part));
+	if (c->cpe)
+		json_object_set_new(j, "cpe", json_str(c->cpe));
+	json_object_set_new(j, "cpe_pairs", strings_json(c->cpe_pairs, c->n_cpe_pairs));
+	if (c->purl)
+		json_object_set_new(j, "purl", json_str(c->purl));
+	json_object_set_new(j, "confidence", json_integer(c->confidence));
+	json_object_set_new(j, "in_catalogue", json_boolean(c->in_catalogue));
+	if (c->container)
+		json_object_set_new(j, "contained_in", json_str(c->container->path));
+	json_t *dep = json_array();
+	for (size_t i = 0; i < c->n_depends; i++)
+		json_array_append_new(dep, json_integer((json_int_t)c->depends[i]));
+	json_object_set_new(j, "depends", dep);
+	json_t *ev = json_array();
+	for (size_t i = 0; i < c->n_occ; i++)
+		json_array_append_new(ev, evidence_json(&c->occ[i]));
+	json_object_set_new(j, "evidence", ev);
+	return j;
+}
+
 static void iso_time(int64_t t, char *buf, size_t n)
 {
 	time_t tt = (time_t)t;
@@ -274,7 +353,13 @@ static vt_err write_json(const struct vt_review *r, const struct vt_report_opts 
 		ok = ok && put(f, ",\n\"output_dir\":", json_str(outdir), flags);
 	ok = ok && put(f, ",\n\"summary\":", summary, flags);
 	ok = ok && put(f, ",\n\"diagnostics\":", diags_json(vt_review_diags(r)), flags);
-	ok = ok && fputs(",\n\"objects\":[", f) != EOF;
+	ok = ok && fputs(",\n\"findings\":[", f) != EOF;
+	for (size_t i = 0; ok && i < vt_review_finding_count(r); i++)
+		ok = put(f, i ? ",\n" : "\n", finding_json(vt_review_finding(r, i)), flags);
+	ok = ok && fputs("\n],\n\"components\":[", f) != EOF;
+	for (size_t i = 0; ok && i < vt_review_component_count(r); i++)
+		ok = put(f, i ? ",\n" : "\n", component_json(vt_review_component(r, i)), flags);
+	ok = ok && fputs("\n],\n\"objects\":[", f) != EOF;
 	size_t n = vt_review_object_count(r);
 	for (size_t i = 0; ok && i < n; i++)
 		ok = put(f, i ? ",\n" : "\n", object_json(vt_review_object(r, i), outdir), flags);

@@ -93,6 +93,7 @@ void vt_review_free(struct vt_review *r)
 	for (size_t i = 0; i < r->n_inputs; i++)
 		if (r->input_fds[i] >= 0)
 			close(r->input_fds[i]);
+	vti_analyzers_free(r);
 	for (unsigned i = 0; i < r->nworkers; i++) {
 		if (r->warenas)
 			vt_arena_free(r->warenas[i]);
@@ -334,11 +335,13 @@ static void analyze_span(struct vt_review *r, struct vt_object *o, struct vt_spa
 		return;
 	}
 	o->hashed = true;
-	if (scanned) {
-		if (mapped)
-			madvise((void *)s.p, s.len, MADV_NORMAL);
+	if (mapped)
+		madvise((void *)s.p, s.len, MADV_NORMAL);
+	vti_analyze_object(r, o, s, wk);
+	if (scanned)
 		vti_unpack(r, o, s, map, wk, cands, n, capped);
-	}
+	else
+		free(cands);
 }
 
 static void analyze_file(struct vt_review *r, struct vt_object *o, unsigned wk, uint8_t *buf)
@@ -715,6 +718,8 @@ vt_err vt_review_run(struct vt_review *r)
 	vt_err e = setup_workers(r, n);
 	if (e)
 		return e;
+	if ((e = vti_analyzers_setup(r)))
+		return e;
 	r->stats.jobs = n;
 	struct vt_pool *pool = vt_pool_new(n);
 	if (!pool)
@@ -731,6 +736,8 @@ vt_err vt_review_run(struct vt_review *r)
 	if (atomic_load(&r->fatal))
 		return (vt_err)atomic_load(&r->fatal);
 	if ((e = renumber(r)))
+		return e;
+	if ((e = vti_analyzers_finish(r)))
 		return e;
 
 	for (size_t i = 0; i < r->n_inputs; i++) {

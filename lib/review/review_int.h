@@ -50,6 +50,24 @@ struct vt_review {
 	uint64_t total_bytes;
 	_Atomic int fatal;            /* first fatal vt_err of a worker */
 	bool ran;
+
+	/* analyzers (lib/analyzers) */
+	void **an_state;              /* per analyzer: shared state from init */
+	bool *an_on;                  /* per analyzer: enabled and initialised */
+	void ***an_wstate;            /* per worker, per analyzer: private state */
+	size_t n_an;
+	struct vt_object **fs_index;  /* tree phase: (fsroot, fspath) -> object */
+	size_t fs_index_cap;
+	const struct vt_object **fs_roots;
+	size_t n_fs_roots;
+	struct vt_finding *rfindings, *rfindings_tail; /* review-wide findings */
+	struct vt_finding **findings; /* every finding, sorted, after the run */
+	size_t n_findings;
+
+	/* components (lib/catalog) and vulnerabilities (lib/vulndb) */
+	struct vt_component *components;
+	size_t n_components;
+	void *catalog;                /* the loaded catalogue, shared by analyzers */
 };
 
 /* Appends a new zeroed object (parent, kind, paths set by the caller); NULL on ENOMEM.
@@ -97,6 +115,24 @@ void vti_queue_object(struct vt_review *r, struct vt_object *o);
 
 /* Restricts unpacking to one format (for tests); VT_ENOTFOUND if unknown. */
 vt_err vti_review_only_format(struct vt_review *r, const char *name);
+
+/* Sets o->fspath and o->fsroot (idempotent). */
+void vti_set_fspath(struct vt_review *r, struct vt_object *o, struct vt_arena *a);
+
+/* Adds a review-wide finding (not tied to an object). Thread-safe. */
+void vti_review_finding_add(struct vt_review *r, struct vt_finding *f);
+
+/* Builds the (fsroot, fspath) index for the tree phase (analyzers/analyzer.c). */
+vt_err vti_fs_index_build(struct vt_review *r) VT_MUST_CHECK;
+
+/* Runs the object analyzers on o (content s) on worker wk (review/analyze.c). */
+void vti_analyze_object(struct vt_review *r, struct vt_object *o, struct vt_span s, unsigned wk);
+
+/* Sets up the analyzers before the run, and runs the tree phase and the post-analysis
+ * phases (components, vulnerabilities, declared SBOM) after it (review/analyze.c). */
+vt_err vti_analyzers_setup(struct vt_review *r) VT_MUST_CHECK;
+vt_err vti_analyzers_finish(struct vt_review *r) VT_MUST_CHECK;
+void vti_analyzers_free(struct vt_review *r);
 
 /* Seconds on a monotonic clock. */
 double vti_now(void);

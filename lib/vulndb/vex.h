@@ -1,0 +1,46 @@
+/* vex.h - VEX statements (OpenVEX and CycloneDX VEX JSON): the vendor's statement that a
+ * vulnerability does or does not affect a product, with a justification.
+ *
+ * The document is untrusted input: every field is type-checked; unknown fields are ignored.
+ */
+#ifndef VTI_VEX_H
+#define VTI_VEX_H
+
+#include "core/internal.h"
+
+enum vti_vex_status {
+	VTI_VEX_UNKNOWN = 0,
+	VTI_VEX_NOT_AFFECTED,
+	VTI_VEX_AFFECTED,
+	VTI_VEX_FIXED,
+	VTI_VEX_UNDER_INVESTIGATION,
+};
+
+struct vti_vex_stmt {
+	const char *vuln;          /* "CVE-2023-1234" (or GHSA/OSV id) */
+	const char *product;       /* a purl, a CPE, or a bom-ref/name; NULL: every product */
+	enum vti_vex_status status;
+	const char *justification; /* "vulnerable_code_not_present", ... may be NULL */
+	const char *detail;        /* impact/detail statement, may be NULL */
+	struct vti_vex_stmt *next;
+};
+
+struct vti_vex {
+	struct vti_vex_stmt *stmts;
+	size_t n;
+	const char *format;        /* "openvex" or "cyclonedx" */
+};
+
+/* Parses a VEX document of either format from memory; strings live in `a`. VT_EFORMAT when
+ * it is neither. */
+vt_err vti_vex_parse(struct vt_span doc, struct vt_arena *a, struct vti_vex *out) VT_MUST_CHECK;
+
+/* The statement that applies to vulnerability `vuln` in a component known by the given purl,
+ * CPE and name (any may be NULL), or NULL. The most specific statement wins (one naming the
+ * product over one naming none); among equals, the last one in the document. */
+const struct vti_vex_stmt *vti_vex_find(const struct vti_vex *v, const char *vuln,
+					const char *purl, const char *cpe, const char *name);
+
+const char *vti_vex_status_name(enum vti_vex_status s);
+
+#endif
