@@ -51,7 +51,21 @@ void usage_scan(FILE *f)
 		   "      --extract-dir DIR  keep the unpacked files in DIR (default: a temporary\n"
 		   "                         directory, removed at the end)\n"
 		   "  -x, --one-file-system  do not descend into other mounted filesystems\n"
-		   "      --max-depth N      directory depth limit (default 256)\n");
+		   "      --max-depth N      directory depth limit (default 256)\n"
+		   "\nAnalysis:\n"
+		   "      --sbom FORMAT      write an SBOM instead of the report: cyclonedx or spdx\n"
+		   "                         (JSON; to FILE with -o)\n"
+		   "      --declared-sbom FILE  compare with the vendor's SBOM (CycloneDX or SPDX\n"
+		   "                         JSON): undeclared, absent and mismatched components\n"
+		   "      --db FILE          vulnerability database (default: VETTER_DB, the user's\n"
+		   "                         database, else the bundled one)\n"
+		   "      --no-vulns         do not match vulnerabilities\n"
+		   "      --vex FILE         VEX statements (OpenVEX or CycloneDX) for the matches\n"
+		   "      --rules DIR        YARA rules applied to every object\n"
+		   "      --analyzers LIST   run only these analyzers (comma-separated)\n"
+		   "      --no-analyzers     no findings, no components: unpack and inventory only\n"
+		   "      --data DIR         catalogue and data directory (default: built in)\n"
+		   "\nLimits and output:\n");
 	usage_limits(f);
 }
 
@@ -79,6 +93,8 @@ struct scan_args {
 	struct vt_limits lim;
 	bool one_fs, progress;
 	int verbosity;
+	const char *sbom, *declared_sbom, *db, *vex, *rules, *analyzers, *data;
+	bool no_vulns, no_analyzers;
 };
 
 /* A size with an optional K, M, G or T suffix (powers of 1024). */
@@ -118,6 +134,15 @@ static int parse(int argc, char **argv, struct scan_args *a)
 		{"max-bytes", required_argument, NULL, 'B'},
 		{"max-ratio", required_argument, NULL, 'R'},
 		{"max-files", required_argument, NULL, 'F'},
+		{"sbom", required_argument, NULL, 1000},
+		{"declared-sbom", required_argument, NULL, 1001},
+		{"db", required_argument, NULL, 1002},
+		{"no-vulns", no_argument, NULL, 1003},
+		{"vex", required_argument, NULL, 1004},
+		{"rules", required_argument, NULL, 1005},
+		{"analyzers", required_argument, NULL, 1006},
+		{"no-analyzers", no_argument, NULL, 1007},
+		{"data", required_argument, NULL, 1008},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -125,7 +150,43 @@ static int parse(int argc, char **argv, struct scan_args *a)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, a->extract_cmd ? "o:j:qvh" : "o:f:j:xqvh", opts,
 				NULL)) != -1) {
+		if (a->extract_cmd && c >= 1000) {
+			fprintf(stderr, "vetter: extract does not analyse; use 'vetter scan'\n");
+			return EXIT_USAGE;
+		}
 		switch (c) {
+		case 1000:
+			if (strcmp(optarg, "cyclonedx") && strcmp(optarg, "spdx")) {
+				fprintf(stderr, "vetter: --sbom takes cyclonedx or spdx, not '%s'\n",
+					optarg);
+				return EXIT_USAGE;
+			}
+			a->sbom = optarg;
+			break;
+		case 1001:
+			a->declared_sbom = optarg;
+			break;
+		case 1002:
+			a->db = optarg;
+			break;
+		case 1003:
+			a->no_vulns = true;
+			break;
+		case 1004:
+			a->vex = optarg;
+			break;
+		case 1005:
+			a->rules = optarg;
+			break;
+		case 1006:
+			a->analyzers = optarg;
+			break;
+		case 1007:
+			a->no_analyzers = true;
+			break;
+		case 1008:
+			a->data = optarg;
+			break;
 		case 'N':
 			a->no_extract = true;
 			break;
@@ -260,6 +321,14 @@ static int run(int argc, char **argv, struct scan_args *args)
 		manifest = m;
 		a.output = manifest;
 		a.format = "json";
+		a.no_analyzers = true;
+	}
+	if (a.sbom) {
+		if (a.format && strcmp(a.format, a.sbom)) {
+			fprintf(stderr, "vetter: --sbom %s and --format %s disagree\n", a.sbom, a.format);
+			return EXIT_USAGE;
+		}
+		a.format = a.sbom;
 	}
 	vt_log_set_level(a.verbosity < 0	? VT_LOG_ERROR
 			 : a.verbosity == 0 ? VT_LOG_WARN
@@ -290,6 +359,13 @@ static int run(int argc, char **argv, struct scan_args *args)
 	o.extract = !a.no_extract;
 	o.output_dir = a.extract_dir;
 	o.limits = a.lim;
+	o.no_analyzers = a.no_analyzers;
+	o.only_analyzers = a.analyzers;
+	o.data_dir = a.data;
+	o.rules_dir = a.rules;
+	o.vulndb = a.no_vulns ? "" : a.db;
+	o.vex = a.vex;
+	o.declared_sbom = a.declared_sbom;
 	o.progress = cli_progress_update;
 	o.progress_ud = prog;
 	struct vt_review *r = vt_review_new(&o);

@@ -125,6 +125,19 @@ struct vt_evidence *vti_evidence(struct vti_actx *c, struct vt_object *o,
 	return e;
 }
 
+const char *vti_data_dir(const struct vt_review *r)
+{
+	if (r->opts.data_dir)
+		return r->opts.data_dir;
+	const char *env = getenv("VETTER_DATA");
+	if (env && *env)
+		return env;
+	struct stat st;
+	if (stat(VT_DATADIR "/catalog", &st) == 0 && S_ISDIR(st.st_mode))
+		return VT_DATADIR;
+	return VT_SRC_DATADIR;
+}
+
 const char *vti_basename(const struct vt_object *o)
 {
 	const char *p = o->fspath ? o->fspath : o->path;

@@ -79,6 +79,11 @@ size_t vti_fs_roots(struct vt_review *r, const struct vt_object ***roots);
 vt_err vti_object_read(struct vti_actx *c, const struct vt_object *o, size_t max,
 		       struct vt_span *out) VT_MUST_CHECK;
 
+/* The data directory (catalogue, password lists, ...): opts.data_dir, else $VETTER_DATA,
+ * else the installed data directory when it has a catalogue, else the source tree's data/
+ * (an uninstalled build). Never NULL. */
+const char *vti_data_dir(const struct vt_review *r);
+
 /* The base name of o->fspath (or path). */
 const char *vti_basename(const struct vt_object *o);
 
