@@ -354,6 +354,18 @@ vt_err vt_x_hardlink(struct vt_xctx *x, const char *path, const char *target)
 	e = vti_path_clean(target, &b, &fixes);
 	const char *tdisk = e ? NULL : vt_arena_printf(x->a, "%s/%s", x->dir, vt_buf_str(&b));
 	o->link_target = e ? NULL : vt_arena_printf(x->a, "%s/%s", x->chunk->path, vt_buf_str(&b));
+	/* a hard link shares the target's inode: its owner, mode and time (the archive entry of
+	 * the link may not carry them); look back through this chunk's files, boundedly */
+	for (size_t i = x->nkids, seen = 0; !e && i > 0 && seen < 65536; i--, seen++) {
+		const struct vt_object *t = x->kids[i - 1];
+		if (t->relpath && !strcmp(t->relpath, vt_buf_str(&b))) {
+			o->mode = t->mode;
+			o->uid = t->uid;
+			o->gid = t->gid;
+			o->mtime = t->mtime;
+			break;
+		}
+	}
 	vt_buf_release(&b);
 	o->hardlink = true;
 	if (!tdisk || !o->link_target)
@@ -370,7 +382,8 @@ vt_err vt_x_hardlink(struct vt_xctx *x, const char *path, const char *target)
 	int fd = vti_writer_open_read(x->r->writer, o->disk);
 	if (fd >= 0 && fstat(fd, &st) == 0) {
 		o->size = (uint64_t)st.st_size;
-		o->mode = st.st_mode & 0777;
+		if (!o->mode)
+			o->mode = st.st_mode & 0777;
 	}
 	if (fd >= 0)
 		close(fd);

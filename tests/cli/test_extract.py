@@ -346,6 +346,27 @@ def test_parallel_extraction_is_deterministic():
         == ["gzip", "squashfs", "gzip"]
 
 
+def test_hard_link_keeps_owner_and_mode():
+    # the second member is a hard link entry: tar gives it the first member's inode, so the
+    # link must report the same mode and owner (as tarfile reads them back)
+    src = tempfile.mkdtemp(dir=TMP)
+    with open(os.path.join(src, "a"), "w") as f:
+        f.write("hi\n")
+    os.chmod(os.path.join(src, "a"), 0o4750)
+    os.link(os.path.join(src, "a"), os.path.join(src, "b"))
+    tar = os.path.join(TMP, "hardlink.tar")
+    subprocess.run(["tar", "--owner=7", "--group=8", "-cf", tar, "-C", src, "a", "b"],
+                   check=True)
+    with tarfile.open(tar) as t:
+        want = {m.name: (m.mode, m.uid, m.gid) for m in t.getmembers()}
+        assert t.getmember("b").islnk()
+    r, out, man = extract(tar)
+    assert r.returncode == 0, r.stderr
+    got = {o["path"].rsplit("/", 1)[1]: (int(o["mode"], 8), o["uid"], o["gid"])
+           for o in man["objects"] if o["kind"] == "file" and "/0x0-tar/" in o["path"]}
+    assert got["b"] == want["a"] == got["a"], (got, want)
+
+
 if __name__ == "__main__":
     try:
         main(globals())
