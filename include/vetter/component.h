@@ -56,6 +56,8 @@ struct vt_vuln_match;
 /* A vulnerability of a component, with what a VEX document said about it. */
 struct vt_component_vuln {
 	const struct vt_vuln_match *match; /* see vulndb.h */
+	bool kev;                /* in CISA's Known Exploited Vulnerabilities catalogue */
+	bool suppressed;         /* VEX says not_affected or fixed */
 	const char *vex_status;  /* "not_affected", "affected", "fixed", "under_investigation",
 				  * NULL without a VEX statement */
 	const char *vex_justification;

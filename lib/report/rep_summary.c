@@ -127,6 +127,79 @@ static void diag_list(const struct vt_review *r, const struct vt_report_opts *o,
 		fprintf(f, "  ... %zu more in the report\n", total - shown);
 }
 
+#define TOP_COMPONENTS 20
+#define TOP_FINDINGS 15
+
+static void component_list(const struct vt_review *r, FILE *f)
+{
+	size_t n = vt_review_component_count(r), vulns = 0, kev = 0, with = 0;
+	if (!n)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		const struct vt_component *c = vt_review_component(r, i);
+		vulns += c->n_vulns;
+		with += c->n_vulns > 0;
+		for (size_t k = 0; k < c->n_vulns; k++)
+			kev += c->vulns[k].kev;
+	}
+	fprintf(f, "Components:  %zu", n);
+	if (vulns)
+		fprintf(f, " (%zu with known vulnerabilities: %zu CVEs, %zu exploited in the wild)",
+			with, vulns, kev);
+	fputc('\n', f);
+	/* those with vulnerabilities first, then the rest, up to TOP_COMPONENTS lines */
+	size_t shown = 0;
+	for (int pass = 0; pass < 2 && shown < TOP_COMPONENTS; pass++)
+		for (size_t i = 0; i < n && shown < TOP_COMPONENTS; i++) {
+			const struct vt_component *c = vt_review_component(r, i);
+			if ((pass == 0) != (c->n_vulns > 0))
+				continue;
+			shown++;
+			fprintf(f, "  %-22s %-16s", c->name ? c->name : c->product,
+				c->version ? c->version : "?");
+			if (c->n_vulns) {
+				size_t ck = 0;
+				for (size_t k = 0; k < c->n_vulns; k++)
+					ck += c->vulns[k].kev;
+				fprintf(f, " %zu CVEs", c->n_vulns);
+				if (ck)
+					fprintf(f, " (%zu KEV)", ck);
+			}
+			if (c->container)
+				fprintf(f, " inside %s", c->container->fspath ? c->container->fspath
+									 : c->container->path);
+			fputc('\n', f);
+		}
+	if (n > shown)
+		fprintf(f, "  ... %zu more in the report\n", n - shown);
+}
+
+static void finding_list(const struct vt_review *r, FILE *f)
+{
+	size_t n = vt_review_finding_count(r);
+	size_t by[5] = {0};
+	for (size_t i = 0; i < n; i++)
+		by[vt_review_finding(r, i)->severity]++;
+	fprintf(f, "Findings:    %zu critical, %zu high, %zu medium, %zu low, %zu info\n",
+		by[VT_LEVEL_CRITICAL], by[VT_LEVEL_HIGH], by[VT_LEVEL_MEDIUM], by[VT_LEVEL_LOW],
+		by[VT_LEVEL_INFO]);
+	size_t shown = 0;
+	for (size_t i = 0; i < n && shown < TOP_FINDINGS; i++) {
+		const struct vt_finding *x = vt_review_finding(r, i);
+		if (x->severity < VT_LEVEL_MEDIUM)
+			break;
+		shown++;
+		const struct vt_object *o = x->object;
+		fprintf(f, "  %-8s %-12s %s", vt_level_name(x->severity), x->rule->id,
+			x->message ? x->message : x->rule->title);
+		if (o)
+			fprintf(f, " [%s]", o->fspath && o->fsroot != o ? o->fspath : o->path);
+		fputc('\n', f);
+	}
+	if (n > shown)
+		fprintf(f, "  ... %zu more in the report\n", n - shown);
+}
+
 static vt_err write_text(const struct vt_review *r, const struct vt_report_opts *o, FILE *f)
 {
 	const struct vt_stats *s = vt_review_stats(r);
@@ -166,6 +239,8 @@ static vt_err write_text(const struct vt_review *r, const struct vt_report_opts 
 	fprintf(f, "Diagnostics: %zu errors, %zu warnings, %zu notes\n", s->diags[VT_SEV_ERROR],
 		s->diags[VT_SEV_WARNING], s->diags[VT_SEV_INFO]);
 	diag_list(r, o, f);
+	component_list(r, f);
+	finding_list(r, f);
 	if (o && o->output_name)
 		fprintf(f, "Report:      %s\n", o->output_name);
 	return ferror(f) ? VT_EIO : VT_OK;
