@@ -18,5 +18,6 @@
 #include <vetter/review.h>
 #include <vetter/span.h>
 #include <vetter/tree.h>
+#include <vetter/vulndb.h>
 
 #endif

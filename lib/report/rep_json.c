@@ -254,6 +254,53 @@ static json_t *evidence_json(const struct vt_occurrence *oc)
 	return j;
 }
 
+static json_t *vuln_json(const struct vt_component_vuln *v)
+{
+	const struct vt_vuln_match *m = v->match;
+	json_t *j = json_object();
+	json_object_set_new(j, "id", json_str(m->cve));
+	if (m->cvss3_vector) {
+		json_object_set_new(j, "cvss3", json_pack("{s:f, s:s?, s:s?}", "score", m->cvss3_score,
+							  "vector", m->cvss3_vector, "severity",
+							  m->cvss3_severity));
+	}
+	if (m->cvss4_vector) {
+		json_object_set_new(j, "cvss4", json_pack("{s:f, s:s?, s:s?}", "score", m->cvss4_score,
+							  "vector", m->cvss4_vector, "severity",
+							  m->cvss4_severity));
+	}
+	if (m->cwe)
+		json_object_set_new(j, "cwe", json_str(m->cwe));
+	json_object_set_new(j, "kev", json_boolean(m->kev));
+	if (m->kev) {
+		if (m->kev_date_added)
+			json_object_set_new(j, "kev_date_added", json_str(m->kev_date_added));
+		json_object_set_new(j, "kev_ransomware", json_boolean(m->kev_ransomware));
+	}
+	if (m->has_epss)
+		json_object_set_new(j, "epss", json_pack("{s:f, s:f}", "score", m->epss, "percentile",
+							 m->epss_percentile));
+	if (m->fixed)
+		json_object_set_new(j, "fixed", json_str(m->fixed));
+	if (m->criteria)
+		json_object_set_new(j, "criteria", json_str(m->criteria));
+	if (m->source)
+		json_object_set_new(j, "source", json_str(m->source));
+	if (m->published)
+		json_object_set_new(j, "published", json_str(m->published));
+	if (m->description)
+		json_object_set_new(j, "description", json_str(m->description));
+	if (v->vex_status) {
+		json_t *x = json_pack("{s:s}", "status", v->vex_status);
+		if (v->vex_justification)
+			json_object_set_new(x, "justification", json_str(v->vex_justification));
+		if (v->vex_detail)
+			json_object_set_new(x, "detail", json_str(v->vex_detail));
+		json_object_set_new(j, "vex", x);
+	}
+	return j;
+}
+
 static json_t *component_json(const struct vt_component *c)
 {
 	json_t *j = json_object();
@@ -282,6 +329,12 @@ static json_t *component_json(const struct vt_component *c)
 	for (size_t i = 0; i < c->n_occ; i++)
 		json_array_append_new(ev, evidence_json(&c->occ[i]));
 	json_object_set_new(j, "evidence", ev);
+	if (c->n_vulns) {
+		json_t *vs = json_array();
+		for (size_t i = 0; i < c->n_vulns; i++)
+			json_array_append_new(vs, vuln_json(&c->vulns[i]));
+		json_object_set_new(j, "vulnerabilities", vs);
+	}
 	return j;
 }
 
