@@ -32,7 +32,12 @@ demo: build
 	scripts/make-sample-firmware $(DEMO_DIR)
 	rm -rf $(DEMO_DIR)/extracted
 	$(BUILD)/cli/vetter extract -q -o $(DEMO_DIR)/extracted $(DEMO_DIR)/acme-router-1.0.bin
-	$(BUILD)/cli/vetter scan $(DEMO_DIR)/acme-router-1.0.bin -o $(DEMO_DIR)/report.json
+	$(BUILD)/cli/vetter scan --no-progress $(DEMO_DIR)/acme-router-1.0.bin -o $(DEMO_DIR)/report.json
+	$(BUILD)/cli/vetter scan --no-progress -q --sbom cyclonedx -o $(DEMO_DIR)/sbom.cdx.json \
+		$(DEMO_DIR)/acme-router-1.0.bin
+	$(BUILD)/cli/vetter scan --no-progress -q --sbom spdx -o $(DEMO_DIR)/sbom.spdx.json \
+		$(DEMO_DIR)/acme-router-1.0.bin
+	@echo "demo: reports in $(DEMO_DIR): report.json (complete), sbom.cdx.json, sbom.spdx.json"
 
 test: build
 	$(MESON_TEST) -C $(BUILD)
