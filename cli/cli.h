@@ -29,6 +29,8 @@ int cmd_scan(int argc, char **argv);
 void usage_scan(FILE *f);
 int cmd_extract(int argc, char **argv);
 void usage_extract(FILE *f);
+int cmd_db(int argc, char **argv);
+void usage_db(FILE *f);
 int cmd_rules(int argc, char **argv);
 void usage_rules(FILE *f);
 int cmd_version(int argc, char **argv);

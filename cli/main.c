@@ -15,6 +15,7 @@ const struct cli_cmd cli_commands[] = {
 	 usage_scan},
 	{"extract", "unpack images recursively into a directory, with a manifest", cmd_extract,
 	 usage_extract},
+	{"db", "the vulnerability database: import, update, info", cmd_db, usage_db},
 	{"rules", "list every rule the analyzers can raise", cmd_rules, usage_rules},
 	{"version", "print the version", cmd_version, usage_version},
 	{"help", "show help for vetter or one of its commands", cmd_help, usage_help},

@@ -30,6 +30,81 @@ enum vt_elf_type {
 	VT_ELF_CORE = 4,
 };
 
+/* PIE state: ET_EXEC is "no"; ET_DYN is a PIE executable when DF_1_PIE is set, or when it
+ * has PT_INTERP and no DT_SONAME; any other ET_DYN is a shared object ("dso"). */
+enum vt_elf_pie {
+	VT_ELF_PIE_NA = 0,  /* not an executable or shared object (REL, CORE, other) */
+	VT_ELF_PIE_NO = 1,
+	VT_ELF_PIE_YES = 2,
+	VT_ELF_PIE_DSO = 3,
+};
+
+enum vt_elf_relro {
+	VT_ELF_RELRO_NONE = 0,
+	VT_ELF_RELRO_PARTIAL = 1, /* PT_GNU_RELRO */
+	VT_ELF_RELRO_FULL = 2,    /* PT_GNU_RELRO and BIND_NOW */
+};
+
+/* Classes of the entries of an RPATH or RUNPATH (bits). */
+enum {
+	VT_ELF_PATH_EMPTY = 1,     /* an empty entry: the current directory */
+	VT_ELF_PATH_RELATIVE = 2,  /* not absolute and not $ORIGIN-based */
+	VT_ELF_PATH_ORIGIN = 4,    /* $ORIGIN or ${ORIGIN} based */
+	VT_ELF_PATH_WRITABLE = 8,  /* below a world-writable directory: /tmp, /var/tmp, ... */
+	VT_ELF_PATH_ABSOLUTE = 16, /* an absolute path */
+};
+
+/* Which symbol tables were read (bits). */
+enum {
+	VT_ELF_SYMS_DYNSYM = 1,  /* .dynsym through its section header */
+	VT_ELF_SYMS_DYNAMIC = 2, /* the dynamic symbols through DT_SYMTAB and DT_(GNU_)HASH */
+	VT_ELF_SYMS_SYMTAB = 4,  /* .symtab */
+};
+
+/* Hardening facts. Symbols are read from .dynsym (or, without section headers, through
+ * DT_SYMTAB with a count from DT_GNU_HASH or DT_HASH) and from .symtab, with caps. */
+struct vt_elf_hardening {
+	uint8_t pie;            /* enum vt_elf_pie */
+	uint8_t relro;          /* enum vt_elf_relro */
+	bool nx;                /* the stack is not executable: PT_GNU_STACK without PF_X, or
+				 * no PT_GNU_STACK on an architecture whose default stack is
+				 * not executable (AArch64, IA-64, LoongArch, ARC, Nios II,
+				 * TILE); false for objects that are not EXEC/DYN */
+	bool stack_default;     /* EXEC/DYN without PT_GNU_STACK: the architecture decides */
+	bool canary;            /* __stack_chk_fail, __stack_chk_guard or
+				 * __intel_security_cookie, imported or defined */
+	bool canary_local;      /* __stack_chk_fail_local (libc_nonshared) is present */
+	bool fortify;           /* imports a fortified __*_chk function */
+	uint32_t fortified;     /* imported __X_chk with X fortifiable */
+	uint32_t fortifiable;   /* fortified + imports of a plain fortifiable X */
+	bool textrel;           /* DT_TEXTREL or DF_TEXTREL */
+	bool dt_debug;          /* DT_DEBUG (what checksec takes for PIE) */
+	bool has_soname;        /* DT_SONAME present (even when its string is unreadable) */
+	uint8_t rpath_class;    /* VT_ELF_PATH_* bits over the DT_RPATH entries */
+	uint8_t runpath_class;  /* same for DT_RUNPATH */
+	uint8_t syms;           /* VT_ELF_SYMS_* bits: the symbol tables read */
+	uint32_t n_dynsym;      /* dynamic symbols read */
+	uint32_t n_imports;     /* undefined dynamic symbols (imports) */
+	uint32_t dangerous;     /* imports of the dangerous functions: bit i is
+				 * vt_elf_dangerous_name(i) */
+	bool gnu_property;      /* a NT_GNU_PROPERTY_TYPE_0 note */
+	bool ibt, shstk;        /* x86: GNU_PROPERTY_X86_FEATURE_1_AND IBT / SHSTK */
+	bool bti, pac;          /* AArch64: GNU_PROPERTY_AARCH64_FEATURE_1_AND BTI / PAC */
+	bool gnu_abi_tag;       /* a NT_GNU_ABI_TAG note: a GNU/Linux user-space program */
+	bool kernel;            /* a Linux kernel or kernel module (__ksymtab, .modinfo, or
+				 * .gnu.linkonce.this_module sections) */
+	bool debug_file;        /* a separate debug info file (.text or .dynamic is NOBITS) */
+};
+
+/* The number of dangerous functions watched, and the name of each (bit i of
+ * vt_elf_hardening.dangerous); NULL past the end. The list is in docs/hardening.md. */
+#define VT_ELF_DANGEROUS_MAX 32
+const char *vt_elf_dangerous_name(unsigned i);
+
+/* "no", "yes", "dso" or "n/a" (enum vt_elf_pie); "none", "partial", "full". */
+const char *vt_elf_pie_name(unsigned pie);
+const char *vt_elf_relro_name(unsigned relro);
+
 /* One problem found while parsing (a malformed or truncated part). */
 struct vt_elf_problem {
 	vt_err code;
@@ -69,6 +144,8 @@ struct vt_elf_info {
 
 	struct vt_elf_problem *problems; /* NULL when the object parsed cleanly */
 	size_t n_problems;    /* at most 65; the 65th says that more were dropped */
+
+	struct vt_elf_hardening hard; /* hardening facts (docs/hardening.md) */
 };
 
 /* True when s starts with the ELF magic. */

@@ -1,4 +1,5 @@
-/* elf.c - ELF header, program header, dynamic section and section header facts.
+/* elf.c - ELF header, program header, dynamic section and section header facts, and the
+ * hardening facts drawn from them, the symbol tables and the GNU property notes.
  *
  * The input is hostile: it comes from the party under review. Every byte is read through
  * the bounds-checked span accessors, every sum or product of input values is checked,
@@ -19,23 +20,33 @@
 #define PT_INTERP 3
 #define PT_GNU_STACK 0x6474e551u
 #define PT_GNU_RELRO 0x6474e552u
+#define PT_NOTE 4
+#define PT_GNU_PROPERTY 0x6474e553u
 #define PF_X 1
 
 #define SHT_SYMTAB 2
 #define SHT_STRTAB 3
 #define SHT_NOBITS 8
 #define SHT_DYNAMIC 6
+#define SHT_DYNSYM 11
 
 #define DT_NULL 0
 #define DT_NEEDED 1
+#define DT_HASH 4
 #define DT_STRTAB 5
+#define DT_SYMTAB 6
 #define DT_STRSZ 10
+#define DT_SYMENT 11
+#define DT_DEBUG 21
+#define DT_TEXTREL 22
+#define DT_GNU_HASH 0x6ffffef5u
 #define DT_SONAME 14
 #define DT_RPATH 15
 #define DT_BIND_NOW 24
 #define DT_RUNPATH 29
 #define DT_FLAGS 30
 #define DT_FLAGS_1 0x6ffffffbu
+#define DF_TEXTREL 0x4
 #define DF_BIND_NOW 0x8
 #define DF_1_NOW 0x1
 #define DF_1_PIE 0x08000000u
@@ -47,17 +58,39 @@
 #define MAX_DYN 4096      /* dynamic entries read before giving up */
 #define MAX_STR 4096      /* longest string taken from the object */
 #define MAX_PROBLEMS 64   /* problems listed; the rest are summarized in one */
+#define MAX_SYMS (1u << 21) /* symbols read from one table */
+#define MAX_SYMNAME 1024  /* longest symbol name looked at */
+#define MAX_NOTESEGS 16   /* note segments read */
+#define MAX_NOTES 256     /* notes read in one segment */
+#define MAX_PROPS 64      /* properties read in one NT_GNU_PROPERTY_TYPE_0 note */
+
+#define NT_GNU_ABI_TAG 1
+#define NT_GNU_PROPERTY_TYPE_0 5
+#define GNU_PROPERTY_AARCH64_FEATURE_1_AND 0xc0000000u
+#define GNU_PROPERTY_X86_FEATURE_1_AND 0xc0000002u
+#define EM_386 3
+#define EM_IAMCU 6
+#define EM_S390 22
+#define EM_X86_64 62
+#define EM_AARCH64 183
+#define EM_ALPHA 0x9026
 
 /* One program header, widened. */
 struct phdr {
 	uint32_t type, flags;
-	uint64_t offset, vaddr, filesz, memsz;
+	uint64_t offset, vaddr, filesz, memsz, align;
 };
 
 /* One section header, widened. */
 struct shdr {
 	uint32_t name, type, link;
-	uint64_t offset, size;
+	uint64_t offset, size, entsize;
+};
+
+/* A symbol table found through the section headers: the table and its strings. */
+struct symsec {
+	bool have;
+	struct shdr tab, str;
 };
 
 struct ctx {
@@ -72,10 +105,19 @@ struct ctx {
 	struct vt_span shstr;      /* section name string table, empty when unusable */
 	bool have_dynsec;          /* a SHT_DYNAMIC section: dynsec and its dynstr */
 	struct shdr dynsec, dynstr;
+	struct symsec dynsym, symtab; /* the first SHT_DYNSYM and SHT_SYMTAB sections */
+	uint64_t dt_symtab, dt_hash, dt_gnu_hash, dt_syment; /* from the dynamic section */
+	bool has_dt_symtab, has_dt_hash, has_dt_gnu_hash;
+	uint64_t dynstr_addr;      /* DT_STRTAB */
+	struct vt_span dynstr_span; /* the dynamic string table as found by dynamic() */
+	uint32_t stack_flags;      /* p_flags of PT_GNU_STACK */
+	struct phdr notesegs[MAX_NOTESEGS]; /* PT_NOTE and PT_GNU_PROPERTY */
+	size_t n_notesegs;
 };
 
 static void problem(struct ctx *c, vt_err code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+static uint8_t path_class(const char *s);
 
 static void problem(struct ctx *c, vt_err code, const char *fmt, ...)
 {
@@ -160,6 +202,8 @@ static bool read_phdr(const struct ctx *c, size_t i, struct phdr *p)
 	uint32_t v32;
 	if (vt_span_u32(c->ph, off, c->be, &p->type))
 		return false;
+	if (word(c, c->ph, off + (c->is64 ? 48 : 28), &p->align))
+		p->align = 0;
 	if (c->is64)
 		return !vt_span_u32(c->ph, off + 4, c->be, &p->flags) &&
 		       !vt_span_u64(c->ph, off + 8, c->be, &p->offset) &&
@@ -188,9 +232,19 @@ static bool read_shdr(const struct ctx *c, size_t i, struct shdr *h)
 	    vt_span_u32(c->sh, off + 4, c->be, &h->type))
 		return false;
 	size_t w = c->is64 ? 8 : 4;
+	if (word(c, c->sh, off + 16 + 5 * w, &h->entsize))
+		h->entsize = 0;
 	return !word(c, c->sh, off + 8 + 2 * w, &h->offset) &&
 	       !word(c, c->sh, off + 8 + 3 * w, &h->size) &&
 	       !vt_span_u32(c->sh, off + 8 + 4 * w, c->be, &h->link);
+}
+
+/* True for the sections only a Linux kernel or kernel module has. */
+static bool kernel_section(const char *name)
+{
+	return strcmp(name, "__ksymtab") == 0 || strcmp(name, "__ksymtab_gpl") == 0 ||
+	       strcmp(name, "__ksymtab_strings") == 0 || strcmp(name, ".modinfo") == 0 ||
+	       strcmp(name, ".gnu.linkonce.this_module") == 0;
 }
 
 /* Validates a header table (program or section headers) and sets *tab to the whole
@@ -282,14 +336,25 @@ static void sections(struct ctx *c, uint64_t shoff, uint16_t e_shnum, uint16_t e
 			outside++;
 		if (h.type == SHT_SYMTAB)
 			info->has_symtab = true;
+		struct symsec *ss = h.type == SHT_SYMTAB ? &c->symtab
+				    : h.type == SHT_DYNSYM ? &c->dynsym : NULL;
+		if (ss && !ss->have && h.link < c->n_sh && read_shdr(c, h.link, &ss->str)) {
+			ss->have = true;
+			ss->tab = h;
+		}
 		if (h.type == SHT_DYNAMIC && !c->have_dynsec && h.link < c->n_sh &&
 		    read_shdr(c, h.link, &c->dynstr)) {
 			c->have_dynsec = true;
 			c->dynsec = h;
 		}
-		if (!vt_span_cstr(c->shstr, h.name, MAX_STR, &name, &n) &&
-		    (strcmp(name, ".debug_info") == 0 || strcmp(name, ".zdebug_info") == 0))
+		if (vt_span_cstr(c->shstr, h.name, MAX_STR, &name, &n))
+			continue;
+		if (strcmp(name, ".debug_info") == 0 || strcmp(name, ".zdebug_info") == 0)
 			info->has_debuginfo = true;
+		if (name[0] == '_' || name[0] == '.')
+			info->hard.kernel |= kernel_section(name);
+		if (h.type == SHT_NOBITS && (!strcmp(name, ".text") || !strcmp(name, ".dynamic")))
+			info->hard.debug_file = true;
 	}
 	if (outside)
 		problem(c, VT_ETRUNC, "%zu section%s extend%s past end of file (size 0x%zx)",
@@ -365,6 +430,12 @@ static void segments(struct ctx *c, struct vt_span *dyn)
 		case PT_GNU_STACK:
 			info->has_gnu_stack = true;
 			stack_x = p.flags & PF_X;
+			c->stack_flags = p.flags;
+			break;
+		case PT_NOTE:
+		case PT_GNU_PROPERTY:
+			if (c->n_notesegs < MAX_NOTESEGS)
+				c->notesegs[c->n_notesegs++] = p;
 			break;
 		case PT_GNU_RELRO:
 			info->has_relro = true;
@@ -423,7 +494,16 @@ static void dynamic(struct ctx *c, struct vt_span dyn)
 		case DT_RPATH: has_rpath = true; rpath = val; break;
 		case DT_RUNPATH: has_runpath = true; runpath = val; break;
 		case DT_BIND_NOW: info->bind_now = true; break;
-		case DT_FLAGS: info->bind_now |= (val & DF_BIND_NOW) != 0; break;
+		case DT_FLAGS:
+			info->bind_now |= (val & DF_BIND_NOW) != 0;
+			info->hard.textrel |= (val & DF_TEXTREL) != 0;
+			break;
+		case DT_TEXTREL: info->hard.textrel = true; break;
+		case DT_DEBUG: info->hard.dt_debug = true; break;
+		case DT_SYMTAB: c->has_dt_symtab = true; c->dt_symtab = val; break;
+		case DT_HASH: c->has_dt_hash = true; c->dt_hash = val; break;
+		case DT_GNU_HASH: c->has_dt_gnu_hash = true; c->dt_gnu_hash = val; break;
+		case DT_SYMENT: c->dt_syment = val; break;
 		case DT_FLAGS_1:
 			info->bind_now |= (val & DF_1_NOW) != 0;
 			pie |= (val & DF_1_PIE) != 0;
@@ -435,30 +515,41 @@ static void dynamic(struct ctx *c, struct vt_span dyn)
 		problem(c, VT_ELIMIT, "too many dynamic entries (more than %d)", MAX_DYN);
 	if (pie && info->type == VT_ELF_DYN)
 		info->is_pie = true;
-	if (!n_needed && !has_soname && !has_rpath && !has_runpath)
+	info->hard.pie = pie ? VT_ELF_PIE_YES : 0; /* refined in hardening() */
+	info->hard.has_soname = has_soname;
+	if (!n_needed && !has_soname && !has_rpath && !has_runpath && !c->has_dt_symtab)
 		return;
 
-	/* the string table: DT_STRTAB through the loadable segments, else .dynstr */
+	/* the string table: DT_STRTAB through the loadable segments, else .dynstr; when
+	 * only the symbols need it, its problems are not reported (the symbols are optional) */
+	bool need = n_needed || has_soname || has_rpath || has_runpath;
 	struct vt_span str = vt_span_make(NULL, 0);
 	if (!has_strtab) {
-		problem(c, VT_EFORMAT, "dynamic section has strings but no DT_STRTAB");
+		if (need)
+			problem(c, VT_EFORMAT, "dynamic section has strings but no DT_STRTAB");
 	} else if (!map_vaddr(c, strtab, &str)) {
-		problem(c, VT_EFORMAT, "dynamic string table at address 0x%" PRIx64
-			" is not in any loadable segment", strtab);
+		if (need)
+			problem(c, VT_EFORMAT, "dynamic string table at address 0x%" PRIx64
+				" is not in any loadable segment", strtab);
 	} else if (has_strsz && strsz == 0) {
-		problem(c, VT_EFORMAT, "dynamic string table size is 0");
+		if (need)
+			problem(c, VT_EFORMAT, "dynamic string table size is 0");
 		str = vt_span_make(NULL, 0);
 	} else if (has_strsz && strsz < str.len) {
 		str.len = (size_t)strsz;
-	} else if (has_strsz && strsz > str.len) {
+	} else if (has_strsz && strsz > str.len && need) {
 		problem(c, VT_ETRUNC, "dynamic string table at address 0x%" PRIx64 " (size 0x%"
 			PRIx64 ") extends past its segment or the file", strtab, strsz);
 	}
 	if (!str.len && c->have_dynsec && c->dynstr.type == SHT_STRTAB &&
-	    !file_range(c, c->dynstr.offset, c->dynstr.size, &str))
+	    !file_range(c, c->dynstr.offset, c->dynstr.size, &str) && need)
 		problem(c, VT_ETRUNC, "dynamic string section at 0x%" PRIx64
 			" extends past end of file (size 0x%zx)", c->dynstr.offset, c->s.len);
 	if (!str.len)
+		return;
+	c->dynstr_span = str;
+	c->dynstr_addr = strtab;
+	if (!need)
 		return;
 
 	if (n_needed) {
@@ -483,6 +574,393 @@ static void dynamic(struct ctx *c, struct vt_span dyn)
 		info->rpath = dyn_str(c, str, rpath, "rpath");
 	if (has_runpath)
 		info->runpath = dyn_str(c, str, runpath, "runpath");
+	info->hard.rpath_class = path_class(info->rpath);
+	info->hard.runpath_class = path_class(info->runpath);
+}
+
+/* ---- hardening facts ---- */
+
+/* Directories anyone may write to (with the sticky bit): a library search path below one
+ * of them lets any local user plant libraries. */
+static const char *const writable_dirs[] = {
+	"/tmp", "/var/tmp", "/dev/shm", "/run/shm", "/var/lock", "/run/lock", "/var/crash",
+};
+
+/* Classes one search path entry (n bytes at p) as VT_ELF_PATH_* bits. */
+static uint8_t path_entry_class(const char *p, size_t n)
+{
+	if (n == 0)
+		return VT_ELF_PATH_EMPTY;
+	if ((n >= 7 && !memcmp(p, "$ORIGIN", 7) && (n == 7 || p[7] == '/')) ||
+	    (n >= 9 && !memcmp(p, "${ORIGIN}", 9) && (n == 9 || p[9] == '/')))
+		return VT_ELF_PATH_ORIGIN;
+	if (p[0] != '/')
+		return VT_ELF_PATH_RELATIVE;
+	/* normalise "//", "/./" and a trailing "/" before comparing prefixes */
+	char norm[MAX_STR + 1];
+	size_t k = 0;
+	for (size_t i = 0; i < n && k < MAX_STR;) {
+		if (p[i] == '/' && k > 0 && norm[k - 1] == '/') {
+			i++;
+		} else if (p[i] == '.' && k > 0 && norm[k - 1] == '/' &&
+			   (i + 1 == n || p[i + 1] == '/')) {
+			i++;
+		} else {
+			norm[k++] = p[i++];
+		}
+	}
+	while (k > 1 && norm[k - 1] == '/')
+		k--;
+	for (size_t i = 0; i < VT_ARRAY_LEN(writable_dirs); i++) {
+		size_t l = strlen(writable_dirs[i]);
+		if (k >= l && !memcmp(norm, writable_dirs[i], l) && (k == l || norm[l] == '/'))
+			return VT_ELF_PATH_WRITABLE | VT_ELF_PATH_ABSOLUTE;
+	}
+	return VT_ELF_PATH_ABSOLUTE;
+}
+
+/* VT_ELF_PATH_* bits over the colon-separated entries of an RPATH/RUNPATH. */
+static uint8_t path_class(const char *s)
+{
+	if (!s)
+		return 0;
+	uint8_t cls = 0;
+	for (const char *p = s;;) {
+		const char *e = strchr(p, ':');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		cls |= path_entry_class(p, n);
+		if (!e)
+			break;
+		p = e + 1;
+	}
+	return cls;
+}
+
+/* The functions glibc (2.36) fortifies: X for every __X_chk it exports, sorted (strcmp). */
+static const char *const fortifiable[] = {
+	"asprintf", "confstr", "dprintf", "explicit_bzero", "fdelt", "fgets", "fgets_unlocked",
+	"fgetws", "fgetws_unlocked", "fprintf", "fread", "fread_unlocked", "fwprintf",
+	"getcwd", "getdomainname", "getgroups", "gethostname", "getlogin_r", "gets", "getwd",
+	"longjmp", "mbsnrtowcs", "mbsrtowcs", "mbstowcs", "memcpy", "memmove", "mempcpy",
+	"memset", "obstack_printf", "obstack_vprintf", "poll", "ppoll", "pread", "pread64",
+	"printf", "ptsname_r", "read", "readlink", "readlinkat", "realpath", "recv", "recvfrom",
+	"snprintf", "sprintf", "stpcpy", "stpncpy", "strcat", "strcpy", "strncat", "strncpy",
+	"swprintf", "syslog", "ttyname_r", "vasprintf", "vdprintf", "vfprintf", "vfwprintf",
+	"vprintf", "vsnprintf", "vsprintf", "vswprintf", "vsyslog", "vwprintf", "wcpcpy",
+	"wcpncpy", "wcrtomb", "wcscat", "wcscpy", "wcsncat", "wcsncpy", "wcsnrtombs",
+	"wcsrtombs", "wcstombs", "wctomb", "wmemcpy", "wmemmove", "wmempcpy", "wmemset",
+	"wprintf",
+};
+
+/* Dangerous imports (docs/hardening.md): bit i of vt_elf_hardening.dangerous. */
+static const char *const dangerous[] = {
+	"gets", "strcpy", "strcat", "sprintf", "vsprintf", "stpcpy", "wcscpy", "wcscat",
+	"system", "popen", "mktemp", "tmpnam", "tempnam", "getwd",
+};
+_Static_assert(VT_ARRAY_LEN(dangerous) <= VT_ELF_DANGEROUS_MAX, "dangerous list too long");
+
+const char *vt_elf_dangerous_name(unsigned i)
+{
+	return i < VT_ARRAY_LEN(dangerous) ? dangerous[i] : NULL;
+}
+
+const char *vt_elf_pie_name(unsigned pie)
+{
+	static const char *const names[] = {"n/a", "no", "yes", "dso"};
+	return pie < VT_ARRAY_LEN(names) ? names[pie] : "n/a";
+}
+
+const char *vt_elf_relro_name(unsigned relro)
+{
+	static const char *const names[] = {"none", "partial", "full"};
+	return relro < VT_ARRAY_LEN(names) ? names[relro] : "none";
+}
+
+/* Whether n bytes at p name a fortifiable function. */
+static bool is_fortifiable(const char *p, size_t n)
+{
+	size_t lo = 0, hi = VT_ARRAY_LEN(fortifiable);
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		const char *f = fortifiable[mid];
+		int cmp = strncmp(p, f, n);
+		if (cmp == 0)
+			cmp = f[n] ? -1 : 0;
+		if (cmp == 0)
+			return true;
+		if (cmp < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return false;
+}
+
+/* Whether the n bytes at p are the string lit. */
+static bool name_is(const char *p, size_t n, const char *lit)
+{
+	return strlen(lit) == n && !memcmp(p, lit, n);
+}
+
+/* Reads the symbols of one table (n entries of `ent` bytes in syms, names in str): canary
+ * names in every table; imports (undefined symbols) of the dynamic table only. */
+static void scan_symbols(struct ctx *c, struct vt_span syms, size_t ent, size_t n,
+			 struct vt_span str, bool dynamic)
+{
+	struct vt_elf_hardening *h = &c->info->hard;
+	size_t shndx_off = c->is64 ? 6 : 14;
+	for (size_t i = 1; i < n; i++) {
+		uint32_t name_off;
+		uint16_t shndx;
+		const char *name;
+		size_t len;
+		if (vt_span_u32(syms, i * ent, c->be, &name_off) ||
+		    vt_span_u16(syms, i * ent + shndx_off, c->be, &shndx))
+			break;
+		if (name_off == 0 || name_off >= str.len ||
+		    vt_span_cstr(str, name_off, MAX_SYMNAME, &name, &len) || len == 0)
+			continue;
+		/* .symtab names of versioned symbols carry their version: "memcpy@GLIBC_2.14" */
+		const char *at = memchr(name, '@', len);
+		if (at == name)
+			continue;
+		if (at)
+			len = (size_t)(at - name);
+		bool undef = shndx == 0;
+		if (dynamic) {
+			h->n_dynsym++;
+			h->n_imports += undef;
+		}
+		if (len > 2 && name[0] == '_' && name[1] == '_') {
+			if (name_is(name, len, "__stack_chk_fail") ||
+			    name_is(name, len, "__stack_chk_guard") ||
+			    name_is(name, len, "__intel_security_cookie"))
+				h->canary = true;
+			else if (name_is(name, len, "__stack_chk_fail_local"))
+				h->canary_local = true;
+			if (dynamic && undef && len > 6 && !memcmp(name + len - 4, "_chk", 4) &&
+			    is_fortifiable(name + 2, len - 6)) {
+				h->fortify = true;
+				h->fortified++;
+				h->fortifiable++;
+			}
+			continue;
+		}
+		if (!dynamic || !undef)
+			continue;
+		if (is_fortifiable(name, len))
+			h->fortifiable++;
+		for (size_t k = 0; k < VT_ARRAY_LEN(dangerous); k++)
+			if (name_is(name, len, dangerous[k]))
+				h->dangerous |= 1u << k;
+	}
+}
+
+/* Reads a symbol table given by its section header and its string section's header. */
+static bool symbols_from_section(struct ctx *c, const struct symsec *ss, bool dynamic)
+{
+	size_t ent = c->is64 ? 24 : 16;
+	struct vt_span tab, str;
+	if (!ss->have || ss->tab.entsize < ent || ss->tab.entsize > 256 ||
+	    ss->str.type != SHT_STRTAB)
+		return false;
+	if (!file_range(c, ss->tab.offset, ss->tab.size, &tab) ||
+	    !file_range(c, ss->str.offset, ss->str.size, &str))
+		return false; /* the section table check already reported it */
+	size_t n = tab.len / (size_t)ss->tab.entsize;
+	if (n > MAX_SYMS) {
+		problem(c, VT_ELIMIT, "too many symbols (more than %u), the rest not read",
+			MAX_SYMS);
+		n = MAX_SYMS;
+	}
+	scan_symbols(c, tab, (size_t)ss->tab.entsize, n, str, dynamic);
+	return true;
+}
+
+/* The number of dynamic symbols from DT_GNU_HASH (the highest symbol in any chain, plus
+ * one) or DT_HASH (nchain); 0 when neither is usable. */
+static size_t dynamic_symbol_count(const struct ctx *c)
+{
+	struct vt_span t;
+	if (c->has_dt_gnu_hash && map_vaddr(c, c->dt_gnu_hash, &t)) {
+		uint32_t nbuckets, symoffset, bloom_size, bucket, max = 0, hv;
+		size_t w = c->is64 ? 8 : 4, buckets, chains, bloom;
+		if (vt_span_u32(t, 0, c->be, &nbuckets) || vt_span_u32(t, 4, c->be, &symoffset) ||
+		    vt_span_u32(t, 8, c->be, &bloom_size) || nbuckets > MAX_SYMS ||
+		    bloom_size > MAX_SYMS)
+			return 0;
+		bloom = 16;
+		buckets = bloom + (size_t)bloom_size * w;
+		chains = buckets + (size_t)nbuckets * 4;
+		for (uint32_t i = 0; i < nbuckets; i++) {
+			if (vt_span_u32(t, buckets + (size_t)i * 4, c->be, &bucket))
+				return 0;
+			max = VT_MAX(max, bucket);
+		}
+		if (max < symoffset) {
+			/* no hashed symbol: the table has at least symoffset entries, and the
+			 * imports may follow them unhashed; .dynstr follows .dynsym in every
+			 * linker's layout, so the gap between them bounds the table */
+			uint64_t gap = 0;
+			size_t ent = c->is64 ? 24 : 16;
+			if (c->dynstr_addr > c->dt_symtab)
+				gap = (c->dynstr_addr - c->dt_symtab) / ent;
+			return gap > symoffset && gap <= MAX_SYMS ? (size_t)gap : symoffset;
+		}
+		for (size_t i = max; i - max < MAX_SYMS; i++) {
+			if (vt_span_u32(t, chains + (i - symoffset) * 4, c->be, &hv))
+				return 0;
+			if (hv & 1)
+				return i + 1;
+		}
+		return 0;
+	}
+	if (c->has_dt_hash && map_vaddr(c, c->dt_hash, &t)) {
+		/* 64-bit s390 and Alpha use 8-byte hash words */
+		uint64_t nchain;
+		uint32_t v;
+		bool wide = c->is64 && (c->info->machine == EM_S390 ||
+					c->info->machine == EM_ALPHA);
+		if (wide) {
+			if (vt_span_u64(t, 8, c->be, &nchain))
+				return 0;
+		} else {
+			if (vt_span_u32(t, 4, c->be, &v))
+				return 0;
+			nchain = v;
+		}
+		return nchain > MAX_SYMS ? MAX_SYMS : (size_t)nchain;
+	}
+	return 0;
+}
+
+/* The dynamic symbols through the dynamic section, for objects without section headers. */
+static bool symbols_from_dynamic(struct ctx *c)
+{
+	struct vt_span tab;
+	size_t ent = c->dt_syment ? (size_t)VT_MIN(c->dt_syment, (uint64_t)257)
+				  : (c->is64 ? 24u : 16u);
+	if (!c->has_dt_symtab || !c->dynstr_span.len || ent < (c->is64 ? 24u : 16u) ||
+	    ent > 256 || !map_vaddr(c, c->dt_symtab, &tab))
+		return false;
+	size_t n = dynamic_symbol_count(c);
+	if (n == 0)
+		return false;
+	n = VT_MIN(n, tab.len / ent);
+	scan_symbols(c, tab, ent, n, c->dynstr_span, true);
+	return true;
+}
+
+/* Reads the GNU properties of one NT_GNU_PROPERTY_TYPE_0 descriptor. */
+static void properties(struct ctx *c, struct vt_span d)
+{
+	struct vt_elf_hardening *h = &c->info->hard;
+	uint16_t m = c->info->machine;
+	size_t align = c->is64 ? 8 : 4, off = 0;
+	h->gnu_property = true;
+	for (int k = 0; k < MAX_PROPS && off + 8 <= d.len; k++) {
+		uint32_t type, datasz, v;
+		if (vt_span_u32(d, off, c->be, &type) || vt_span_u32(d, off + 4, c->be, &datasz))
+			return;
+		if (datasz >= 4 && !vt_span_u32(d, off + 8, c->be, &v)) {
+			if (type == GNU_PROPERTY_X86_FEATURE_1_AND &&
+			    (m == EM_386 || m == EM_X86_64 || m == EM_IAMCU)) {
+				h->ibt = v & 1;
+				h->shstk = (v & 2) != 0;
+			} else if (type == GNU_PROPERTY_AARCH64_FEATURE_1_AND && m == EM_AARCH64) {
+				h->bti = v & 1;
+				h->pac = (v & 2) != 0;
+			}
+		}
+		uint64_t next = ((uint64_t)off + 8 + datasz + align - 1) & ~(uint64_t)(align - 1);
+		if (next > d.len)
+			return;
+		off = (size_t)next;
+	}
+}
+
+/* Reads the notes of one note segment: GNU properties and the GNU ABI tag. */
+static void notes(struct ctx *c, const struct phdr *p)
+{
+	struct vt_span seg;
+	if (!file_range(c, p->offset, p->filesz, &seg))
+		return; /* segments() already reported it */
+	/* notes pad to 4 bytes, or to 8 in a segment aligned to 8 (as readelf reads them) */
+	size_t a = p->align == 8 ? 8 : 4;
+	size_t off = 0;
+	for (int k = 0; k < MAX_NOTES && off + 12 <= seg.len; k++) {
+		uint32_t namesz, descsz, type;
+		if (vt_span_u32(seg, off, c->be, &namesz) ||
+		    vt_span_u32(seg, off + 4, c->be, &descsz) ||
+		    vt_span_u32(seg, off + 8, c->be, &type))
+			return;
+		uint64_t name = (uint64_t)off + 12, mask = ~(uint64_t)(a - 1);
+		uint64_t desc = (name + namesz + a - 1) & mask;
+		uint64_t next = (desc + descsz + a - 1) & mask;
+		if (desc + descsz > seg.len)
+			return;
+		if (namesz == 4 && vt_span_eq(seg, (size_t)name, "GNU", 4)) {
+			struct vt_span d;
+			if (type == NT_GNU_PROPERTY_TYPE_0 &&
+			    !vt_span_sub(seg, (size_t)desc, descsz, &d))
+				properties(c, d);
+			else if (type == NT_GNU_ABI_TAG)
+				c->info->hard.gnu_abi_tag = true;
+		}
+		if (next > seg.len)
+			return;
+		off = (size_t)next;
+	}
+}
+
+/* Whether a missing PT_GNU_STACK leaves the stack executable: glibc's DEFAULT_STACK_PERMS
+ * leaves out PF_X on these architectures only. */
+static bool stack_default_nonexec(uint16_t machine)
+{
+	switch (machine) {
+	case EM_AARCH64:
+	case 50:  /* IA-64 */
+	case 258: /* LoongArch */
+	case 93:  /* ARCompact */
+	case 195: /* ARCv2 */
+	case 113: /* Nios II */
+	case 188: /* TILEPro */
+	case 191: /* TILE-Gx */
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Fills info->hard from what the other passes found, then reads symbols and notes. */
+static void hardening(struct ctx *c)
+{
+	struct vt_elf_info *info = c->info;
+	struct vt_elf_hardening *h = &info->hard;
+	bool loadable = info->type == VT_ELF_EXEC || info->type == VT_ELF_DYN;
+
+	if (info->type == VT_ELF_EXEC)
+		h->pie = VT_ELF_PIE_NO;
+	else if (info->type != VT_ELF_DYN)
+		h->pie = VT_ELF_PIE_NA;
+	else if (h->pie != VT_ELF_PIE_YES)
+		h->pie = info->interp && !h->has_soname ? VT_ELF_PIE_YES : VT_ELF_PIE_DSO;
+	h->relro = !info->has_relro ? VT_ELF_RELRO_NONE
+		   : info->bind_now ? VT_ELF_RELRO_FULL : VT_ELF_RELRO_PARTIAL;
+	if (loadable && c->n_ph > 0) {
+		h->stack_default = !info->has_gnu_stack;
+		h->nx = info->has_gnu_stack ? !(c->stack_flags & PF_X)
+					    : stack_default_nonexec(info->machine);
+	}
+	for (size_t i = 0; i < c->n_notesegs; i++)
+		notes(c, &c->notesegs[i]);
+
+	if (symbols_from_section(c, &c->dynsym, true))
+		h->syms |= VT_ELF_SYMS_DYNSYM;
+	else if (symbols_from_dynamic(c))
+		h->syms |= VT_ELF_SYMS_DYNAMIC;
+	if (symbols_from_section(c, &c->symtab, false))
+		h->syms |= VT_ELF_SYMS_SYMTAB;
 }
 
 bool vt_elf_is_elf(struct vt_span s)
@@ -565,6 +1043,7 @@ vt_err vt_elf_parse(struct vt_span s, struct vt_arena *a, struct vt_elf_info *in
 	if (info->type == VT_ELF_DYN && info->interp)
 		info->is_pie = true;
 	info->is_static = info->type == VT_ELF_EXEC && !info->interp && !info->has_dynamic;
+	hardening(&c);
 	return c.nomem ? VT_ENOMEM : VT_OK;
 }
 

@@ -10,6 +10,10 @@
  *      scanning resumes after a chunk's extent) and classifies the gaps;
  *   4. calls extract() for each chunk, which emits children through the vt_x_* calls
  *      below; every child with content goes back to step 1 (a work queue, not recursion).
+ * A stream format whose end is only found by decoding all of it (deflate, LZMA) need not
+ * decode it twice: identify() may stop once a bounded prefix decoded cleanly and mark the
+ * match open (m->open); the engine then extracts that chunk at once, before choosing the
+ * next ones, and extract() reports the real extent with vt_x_extent() as it finds it.
  *
  * Input is hostile. Handlers read the object only through the span accessors
  * (vt_span_u32le ...), check arithmetic on values read from input (vt_add_ok,
@@ -55,6 +59,11 @@ struct vt_match {
 			      * length then reaches the end and extract emits what it can. The
 			      * engine drops truncated candidates with confidence below 48 */
 	const char *variant; /* set by identify, static string: "newc", "squashfs 4 xz", ... */
+	bool open;           /* set by identify: the extent is not known yet (the data decoded
+			      * cleanly as far as identify went, see vt_identify_may_stop). The
+			      * engine sets length to reach the object's end and truncated to
+			      * false; extract must call vt_x_extent. An open match needs a
+			      * confidence of at least 48, as it may turn out to be truncated */
 	uint64_t u[6];       /* private to the handler: values identify found, for extract */
 };
 
@@ -71,11 +80,22 @@ struct vt_format {
 	 * more than a few KiB, and must not write anywhere but *m. */
 	vt_err (*identify)(struct vt_span obj, struct vt_match *m);
 	/* Emits the chunk's children. `chunk` is [m->offset, m->offset + m->length) of the
-	 * object. Returns VT_OK, or an error after emitting what it could (the engine turns
-	 * it into a diagnostic on the chunk). Return VT_ELIMIT promptly when a vt_x_* call
-	 * returns it. */
+	 * object (for an open match: to the object's end). Returns VT_OK, or an error after
+	 * emitting what it could (the engine turns it into a diagnostic on the chunk). Return
+	 * VT_ELIMIT promptly when a vt_x_* call returns it. */
 	vt_err (*extract)(struct vt_xctx *x, struct vt_span chunk, const struct vt_match *m);
 };
+
+/* When a stream handler's identify(), having taken `in` bytes of input that decoded to
+ * `out` bytes without error, may stop and leave the extent open (m->open) for extract()
+ * to settle: after 256 KiB of output from at least 32 KiB of input (as much evidence as
+ * a complete stream gives, see compress/evidence.h, so the confidence is not lowered).
+ * Shorter streams are settled by identify() alone; of a long one, only the first part is
+ * decoded twice. */
+static inline bool vt_identify_may_stop(uint64_t in, uint64_t out)
+{
+	return out >= (256u << 10) && in >= (32u << 10);
+}
 
 /* ---- emitting children (implemented by the engine, lib/tree/xctx.c) ----
  *
@@ -121,6 +141,19 @@ vt_err vt_x_hardlink(struct vt_xctx *x, const char *path, const char *target) VT
 /* A device node, fifo or socket: recorded in the object tree, never created. */
 vt_err vt_x_special(struct vt_xctx *x, const char *path, enum vt_obj_kind kind, uint32_t major,
 		    uint32_t minor, const struct vt_xmeta *m) VT_MUST_CHECK;
+
+/* For an open match (m->open) only, once extract() knows it: the chunk's real extent
+ * from its start (0 < length <= chunk.len), whether its data runs past the object's end,
+ * and its confidence now that all of it was decoded (0 keeps identify's). The engine
+ * resumes choosing chunks after it. Without this call the chunk reaches the object's end.
+ * Ignored for other matches. */
+void vt_x_extent(struct vt_xctx *x, uint64_t length, bool truncated, unsigned confidence);
+
+/* For an open match only, as extract() decodes: `in` bytes of the chunk taken so far gave
+ * `out` bytes of output. The chunk's expansion-ratio budget is measured against the
+ * input taken (its extent is not known yet), so call this before each write; without it
+ * an open chunk may produce 64 MiB at most. Ignored for other matches. */
+void vt_x_progress(struct vt_xctx *x, uint64_t in, uint64_t out);
 
 /* A diagnostic on the chunk being extracted. */
 void vt_x_diag(struct vt_xctx *x, enum vt_severity sev, vt_err code, const char *fmt, ...)

@@ -139,6 +139,62 @@ static json_t *elf_json(const struct vt_elf_info *e)
 	json_object_set_new(j, "pie", json_boolean(e->is_pie));
 	json_object_set_new(j, "stripped", json_boolean(e->stripped));
 	json_object_set_new(j, "debuginfo", json_boolean(e->has_debuginfo));
+
+	/* hardening facts (docs/hardening.md) */
+	const struct vt_elf_hardening *h = &e->hard;
+	bool loadable = e->type == VT_ELF_EXEC || e->type == VT_ELF_DYN;
+	json_t *hj = json_object();
+	json_object_set_new(hj, "pie", json_string(vt_elf_pie_name(h->pie)));
+	json_object_set_new(hj, "relro", json_string(vt_elf_relro_name(h->relro)));
+	json_object_set_new(hj, "nx", loadable && e->phnum ? json_boolean(h->nx) : json_null());
+	json_object_set_new(hj, "gnu_stack", json_boolean(e->has_gnu_stack));
+	json_object_set_new(hj, "canary", json_boolean(h->canary));
+	json_object_set_new(hj, "canary_local", json_boolean(h->canary_local));
+	json_object_set_new(hj, "fortify", json_boolean(h->fortify));
+	json_object_set_new(hj, "fortified", json_integer(h->fortified));
+	json_object_set_new(hj, "fortifiable", json_integer(h->fortifiable));
+	json_object_set_new(hj, "textrel", json_boolean(h->textrel));
+	json_object_set_new(hj, "bind_now", json_boolean(e->bind_now));
+	static const char *const classes[] = {"empty", "relative", "origin", "writable",
+					      "absolute"};
+	for (int k = 0; k < 2; k++) {
+		uint8_t cls = k ? h->runpath_class : h->rpath_class;
+		const char *present = k ? e->runpath : e->rpath;
+		json_t *a = json_array();
+		for (unsigned b = 0; b < VT_ARRAY_LEN(classes); b++)
+			if (cls & (1u << b))
+				json_array_append_new(a, json_string(classes[b]));
+		json_object_set_new(hj, k ? "runpath" : "rpath",
+				    present ? a : (json_decref(a), json_null()));
+	}
+	json_object_set_new(hj, "symbols", json_boolean(e->has_symtab));
+	json_t *tabs = json_array();
+	if (h->syms & VT_ELF_SYMS_DYNSYM)
+		json_array_append_new(tabs, json_string("dynsym"));
+	if (h->syms & VT_ELF_SYMS_DYNAMIC)
+		json_array_append_new(tabs, json_string("dynamic"));
+	if (h->syms & VT_ELF_SYMS_SYMTAB)
+		json_array_append_new(tabs, json_string("symtab"));
+	json_object_set_new(hj, "symbol_tables", tabs);
+	json_object_set_new(hj, "dynamic_symbols", json_integer(h->n_dynsym));
+	json_object_set_new(hj, "imports", json_integer(h->n_imports));
+	json_t *dang = json_array();
+	for (unsigned b = 0; b < VT_ELF_DANGEROUS_MAX && vt_elf_dangerous_name(b); b++)
+		if (h->dangerous & (1u << b))
+			json_array_append_new(dang, json_string(vt_elf_dangerous_name(b)));
+	json_object_set_new(hj, "dangerous_imports", dang);
+	if (e->machine == 3 || e->machine == 62 || e->machine == 6) {
+		json_object_set_new(hj, "ibt", json_boolean(h->ibt));
+		json_object_set_new(hj, "shstk", json_boolean(h->shstk));
+	} else if (e->machine == 183) {
+		json_object_set_new(hj, "bti", json_boolean(h->bti));
+		json_object_set_new(hj, "pac", json_boolean(h->pac));
+	}
+	json_object_set_new(hj, "gnu_property", json_boolean(h->gnu_property));
+	json_object_set_new(hj, "gnu_abi_tag", json_boolean(h->gnu_abi_tag));
+	json_object_set_new(hj, "kernel", json_boolean(h->kernel));
+	json_object_set_new(hj, "debug_file", json_boolean(h->debug_file));
+	json_object_set_new(j, "hardening", hj);
 	return j;
 }
 

@@ -1,4 +1,5 @@
-/* report.c - the table of report writers and lookup by name or file extension. */
+/* report.c - the table of report writers and lookup by name or file extension (the longest
+ * matching extension wins). */
 #include "core/internal.h"
 
 #define VT_REPORT(n) extern const struct vt_report_writer vt_report_##n;
@@ -25,13 +26,17 @@ const struct vt_report_writer *vt_report_find(const char *name)
 	return NULL;
 }
 
+/* The longest matching extension wins: "x.cdx.json" is CycloneDX, not the native JSON. */
 const struct vt_report_writer *vt_report_for_path(const char *path)
 {
-	size_t pl = strlen(path);
+	size_t pl = strlen(path), best_len = 0;
+	const struct vt_report_writer *best = NULL;
 	for (size_t i = 0; writers[i]; i++) {
 		size_t el = strlen(writers[i]->extension);
-		if (pl > el && !strcmp(path + pl - el, writers[i]->extension))
-			return writers[i];
+		if (pl > el && el > best_len && !strcmp(path + pl - el, writers[i]->extension)) {
+			best = writers[i];
+			best_len = el;
+		}
 	}
-	return NULL;
+	return best;
 }

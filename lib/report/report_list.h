@@ -3,3 +3,5 @@
  * defined in rep_<name>.c. */
 VT_REPORT(json)
 VT_REPORT(text)
+VT_REPORT(cyclonedx)
+VT_REPORT(spdx)

@@ -21,6 +21,9 @@ struct post_phase {
 };
 
 static const struct post_phase post_phases[] = {
+	{"components", vti_components_resolve},
+	{"vulnerabilities", vti_vulns_match}, /* after components */
+	{"declared-sbom", vti_declared_compare}, /* after components */
 	{NULL, NULL},
 };
 

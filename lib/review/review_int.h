@@ -134,6 +134,16 @@ vt_err vti_analyzers_setup(struct vt_review *r) VT_MUST_CHECK;
 vt_err vti_analyzers_finish(struct vt_review *r) VT_MUST_CHECK;
 void vti_analyzers_free(struct vt_review *r);
 
+/* Compares the declared SBOM (opts.declared_sbom) with the components (catalog/declared.c). */
+vt_err vti_declared_compare(struct vt_review *r) VT_MUST_CHECK;
+
+/* Merges the evidence of every object into r->components (catalog/resolve.c). */
+vt_err vti_components_resolve(struct vt_review *r) VT_MUST_CHECK;
+
+/* Matches the components against the vulnerability database and applies VEX
+ * (review/vulns.c). */
+vt_err vti_vulns_match(struct vt_review *r) VT_MUST_CHECK;
+
 /* Seconds on a monotonic clock. */
 double vti_now(void);
 

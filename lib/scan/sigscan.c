@@ -6,6 +6,13 @@
  * caller hashes and releases each window while it is in cache); a hit is kept by the
  * window in which it ends. The candidate list is capped so that
  * hostile data full of magic bytes cannot exhaust memory.
+ *
+ * Compiling the database takes about 20 ms, more than reviewing a small firmware image,
+ * so it is compiled at build time (sigdb_gen.c writes hs_serialize_database()'s bytes
+ * into sigdb_blob.c) and deserialized here. The built-in bytes are used only when their
+ * digest of the pattern table matches this library's and hyperscan accepts them for this
+ * CPU (a database is tuned to the processor it was compiled on); otherwise the database
+ * is compiled at run time, as before.
  */
 #include "core/internal.h"
 #include "scan/sigscan.h"
@@ -26,9 +33,41 @@ struct vti_sigdb {
 	size_t npats, maxlen;
 	uint32_t *always;  /* formats without magics: a candidate at 0 */
 	size_t nalways;
+	uint64_t digest;   /* of the pattern table, see table_digest */
+	bool builtin;      /* db came from the built-in bytes */
+	_Atomic(hs_scratch_t *) spare; /* made while checking the built-in db; first taker */
+	const char **exprs; /* the literals, for compiling (NULL once done) */
+	size_t *lens;
 };
 
-vt_err vti_sigdb_new(struct vti_sigdb **out)
+/* FNV-1a, 64 bits. */
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 0x100000001b3ull;
+	return h;
+}
+
+/* A digest of what the database is made of: each pattern's id, format name, offset and
+ * bytes, in order, and hyperscan's version. */
+static uint64_t table_digest(const struct vti_sigdb *d)
+{
+	const struct vt_format *const *f = vti_formats();
+	uint64_t h = 0xcbf29ce484222325ull;
+	const char *v = hs_version();
+	h = fnv(h, v, strlen(v) + 1);
+	for (size_t k = 0; k < d->npats; k++) {
+		uint64_t rec[3] = {k, d->pats[k].len, d->pats[k].at};
+		h = fnv(h, rec, sizeof(rec));
+		h = fnv(h, f[d->pats[k].fmt]->name, strlen(f[d->pats[k].fmt]->name) + 1);
+		h = fnv(h, d->exprs[k], d->lens[k]);
+	}
+	return h;
+}
+
+/* The pattern table of every format; no database yet. */
+static vt_err sigdb_table(struct vti_sigdb **out)
 {
 	*out = NULL;
 	const struct vt_format *const *f = vti_formats();
@@ -37,51 +76,131 @@ vt_err vti_sigdb_new(struct vti_sigdb **out)
 		for (const struct vt_magic_pat *m = f[nf]->magics; m && m->len; m++)
 			n++;
 	struct vti_sigdb *d = calloc(1, sizeof(*d));
-	const char **exprs = calloc(n + 1, sizeof(*exprs));
-	unsigned *flags = calloc(n + 1, sizeof(*flags)), *ids = calloc(n + 1, sizeof(*ids));
-	size_t *lens = calloc(n + 1, sizeof(*lens));
-	if (d)
-		d->pats = calloc(n + 1, sizeof(*d->pats));
-	if (d)
-		d->always = calloc(nf + 1, sizeof(*d->always));
-	vt_err e = VT_OK;
-	if (!d || !exprs || !flags || !ids || !lens || !d->pats || !d->always) {
-		e = VT_ENOMEM;
-		goto out;
+	if (!d)
+		return VT_ENOMEM;
+	atomic_init(&d->spare, NULL);
+	d->pats = calloc(n + 1, sizeof(*d->pats));
+	d->always = calloc(nf + 1, sizeof(*d->always));
+	d->exprs = calloc(n + 1, sizeof(*d->exprs));
+	d->lens = calloc(n + 1, sizeof(*d->lens));
+	if (!d->pats || !d->always || !d->exprs || !d->lens) {
+		vti_sigdb_free(d);
+		return VT_ENOMEM;
 	}
 	for (size_t i = 0, k = 0; i < nf; i++) {
 		if (!f[i]->magics || !f[i]->magics[0].len)
 			d->always[d->nalways++] = (uint32_t)i;
 		for (const struct vt_magic_pat *m = f[i]->magics; m && m->len; m++, k++) {
-			exprs[k] = m->bytes;
-			lens[k] = m->len;
-			ids[k] = (unsigned)k;
+			d->exprs[k] = m->bytes;
+			d->lens[k] = m->len;
 			d->pats[k] = (struct pat){(uint32_t)i, m->len, m->at};
 			d->maxlen = VT_MAX(d->maxlen, m->len + m->at);
 		}
 	}
 	d->npats = n;
-	if (n) {
-		hs_compile_error_t *err = NULL;
-		if (hs_compile_lit_multi(exprs, flags, ids, lens, (unsigned)n, HS_MODE_BLOCK, NULL,
-					 &d->db, &err) != HS_SUCCESS) {
-			vt_error("cannot compile the signature database: %s",
-				 err && err->message ? err->message : "unknown error");
-			hs_free_compile_error(err);
-			e = VT_EINTERNAL;
-		}
+	d->digest = table_digest(d);
+	*out = d;
+	return VT_OK;
+}
+
+static vt_err sigdb_compile(struct vti_sigdb *d)
+{
+	size_t n = d->npats;
+	unsigned *flags = calloc(n + 1, sizeof(*flags)), *ids = calloc(n + 1, sizeof(*ids));
+	if (!flags || !ids) {
+		free(flags);
+		free(ids);
+		return VT_ENOMEM;
 	}
-out:
-	free(exprs);
+	for (size_t k = 0; k < n; k++)
+		ids[k] = (unsigned)k;
+	vt_err e = VT_OK;
+	hs_compile_error_t *err = NULL;
+	if (hs_compile_lit_multi(d->exprs, flags, ids, d->lens, (unsigned)n, HS_MODE_BLOCK, NULL,
+				 &d->db, &err) != HS_SUCCESS) {
+		vt_error("cannot compile the signature database: %s",
+			 err && err->message ? err->message : "unknown error");
+		hs_free_compile_error(err);
+		d->db = NULL;
+		e = VT_EINTERNAL;
+	}
 	free(flags);
 	free(ids);
-	free(lens);
-	if (e) {
+	return e;
+}
+
+/* The serialized database, when it was made from this very table and suits this CPU. */
+static bool sigdb_load(struct vti_sigdb *d, const void *blob, size_t len, uint64_t digest)
+{
+	if (!blob || !len || digest != d->digest)
+		return false;
+	hs_database_t *db = NULL;
+	if (hs_deserialize_database(blob, len, &db) != HS_SUCCESS)
+		return false;
+	/* allocating scratch validates the database for this platform */
+	hs_scratch_t *s = NULL;
+	if (hs_alloc_scratch(db, &s) != HS_SUCCESS) {
+		hs_free_database(db);
+		return false;
+	}
+	d->db = db;
+	d->builtin = true;
+	atomic_store(&d->spare, s);
+	return true;
+}
+
+static void drop_table_strings(struct vti_sigdb *d)
+{
+	free(d->exprs);
+	free(d->lens);
+	d->exprs = NULL;
+	d->lens = NULL;
+}
+
+vt_err vti_sigdb_new_from(struct vti_sigdb **out, const void *blob, size_t len,
+			 uint64_t digest)
+{
+	*out = NULL;
+	struct vti_sigdb *d;
+	vt_err e = sigdb_table(&d);
+	if (e)
+		return e;
+	if (d->npats && !sigdb_load(d, blob, len, digest) && (e = sigdb_compile(d))) {
 		vti_sigdb_free(d);
 		return e;
 	}
+	drop_table_strings(d);
 	*out = d;
 	return VT_OK;
+}
+
+vt_err vti_sigdb_new(struct vti_sigdb **out)
+{
+	return vti_sigdb_new_from(out, vti_sigdb_blob, vti_sigdb_blob_len, vti_sigdb_blob_digest);
+}
+
+bool vti_sigdb_is_builtin(const struct vti_sigdb *d)
+{
+	return d->builtin;
+}
+
+vt_err vti_sigdb_serialize(char **bytes, size_t *len, uint64_t *digest)
+{
+	*bytes = NULL;
+	*len = 0;
+	struct vti_sigdb *d;
+	vt_err e = sigdb_table(&d);
+	if (e)
+		return e;
+	*digest = d->digest;
+	if (d->npats && !(e = sigdb_compile(d)) &&
+	    hs_serialize_database(d->db, bytes, len) != HS_SUCCESS) {
+		*bytes = NULL;
+		*len = 0;
+		e = VT_ENOMEM;
+	}
+	vti_sigdb_free(d);
+	return e;
 }
 
 void vti_sigdb_free(struct vti_sigdb *d)
@@ -90,6 +209,10 @@ void vti_sigdb_free(struct vti_sigdb *d)
 		return;
 	if (d->db)
 		hs_free_database(d->db);
+	hs_scratch_t *s = atomic_exchange(&d->spare, NULL);
+	if (s)
+		hs_free_scratch(s);
+	drop_table_strings(d);
 	free(d->pats);
 	free(d->always);
 	free(d);
@@ -100,9 +223,11 @@ static char no_scratch;
 
 struct hs_scratch *vti_sigdb_scratch(struct vti_sigdb *d)
 {
-	hs_scratch_t *s = NULL;
 	if (!d->db)
 		return (struct hs_scratch *)(void *)&no_scratch;
+	hs_scratch_t *s = atomic_exchange(&d->spare, NULL);
+	if (s)
+		return (struct hs_scratch *)s;
 	return hs_alloc_scratch(d->db, &s) == HS_SUCCESS ? (struct hs_scratch *)s : NULL;
 }
 

@@ -13,9 +13,29 @@ struct vti_cand {
 	uint32_t fmt;
 };
 
-/* Compiles the literals of every format into one database. */
+/* The database of the literals of every format: the one built in at build time when it
+ * fits (same pattern table, this CPU), else compiled now. */
 vt_err vti_sigdb_new(struct vti_sigdb **db) VT_MUST_CHECK;
 void vti_sigdb_free(struct vti_sigdb *db);
+
+/* The same from the serialized database `blob` (as vti_sigdb_serialize made it, with its
+ * digest) when it fits, else compiled now; vti_sigdb_new passes the built-in one. */
+vt_err vti_sigdb_new_from(struct vti_sigdb **db, const void *blob, size_t len,
+			 uint64_t digest) VT_MUST_CHECK;
+
+/* Whether db was deserialized rather than compiled (tests). */
+bool vti_sigdb_is_builtin(const struct vti_sigdb *db);
+
+/* Build time (sigdb_gen.c): compiles the database and serializes it; *bytes is
+ * malloc'ed (NULL with *len 0 when no format has a magic), *digest identifies the
+ * pattern table it was made from. */
+vt_err vti_sigdb_serialize(char **bytes, size_t *len, uint64_t *digest) VT_MUST_CHECK;
+
+/* The built-in database (sigdb_blob.c, generated at build time; empty when the build
+ * could not run the generator). */
+extern const unsigned char vti_sigdb_blob[];
+extern const size_t vti_sigdb_blob_len;
+extern const uint64_t vti_sigdb_blob_digest;
 
 /* Per-thread scratch space for scanning with db; NULL on failure. */
 struct hs_scratch *vti_sigdb_scratch(struct vti_sigdb *db);

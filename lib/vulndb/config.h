@@ -41,9 +41,22 @@ struct vti_cfg_hit {
  * *hit then describes that entry (its strings borrow from `configurations`). Malformed
  * configurations (wrong types, bad CPE strings) yield VT_EFORMAT and *matched false;
  * a well-formed configuration that does not hold is VT_OK with *matched false. A target
- * without a version matches only entries whose version is ANY and that have no range. */
+ * without a version matches only entries whose version is ANY and that have no range, and
+ * entries whose version is NA: NVD names platforms that way ("cpe:2.3:h:espressif:esp32:-",
+ * "cpe:2.3:o:microsoft:windows:-"), and a device or system found in the artifact has no
+ * version to give; a target with a known version never matches NA. Attributes a target
+ * does not carry (edition, language, sw_edition, target_sw, target_hw, other) are not
+ * compared. `a` is not used (parsing needs no allocation); it may be NULL. The full
+ * semantics, with worked examples, are in docs/matching.md. */
 vt_err vti_config_eval(const json_t *configurations, const struct vti_target *targets,
 		       size_t n, size_t which, struct vt_arena *a, bool *matched,
 		       struct vti_cfg_hit *hit) VT_MUST_CHECK;
+
+/* The test of one cpeMatch entry (its criteria string and bounds, NULL or "" when absent)
+ * against one target, exactly as vti_config_eval() applies it (part, vendor, product,
+ * version or range, update). For prefilters over an index of entries: an entry for which
+ * this is false can never be the hit for that target. False for a malformed criteria. */
+bool vti_entry_satisfied(const char *criteria, const char *si, const char *se, const char *ei,
+			 const char *ee, const struct vti_target *t);
 
 #endif

@@ -1,7 +1,25 @@
 /* vex.h - VEX statements (OpenVEX and CycloneDX VEX JSON): the vendor's statement that a
  * vulnerability does or does not affect a product, with a justification.
  *
- * The document is untrusted input: every field is type-checked; unknown fields are ignored.
+ * The document is untrusted input: every field is type-checked; unknown fields are ignored;
+ * a field vetter reads that has the wrong type makes the document VT_EFORMAT.
+ *
+ * One statement is kept per (vulnerability id, product id) pair of the document, in
+ * document order: OpenVEX aliases and CycloneDX references[].id are ids too; an OpenVEX
+ * product's @id and identifiers (purl, cpe23, cpe22) are product ids, and when the product
+ * lists subcomponents those are the products the statement is about; a CycloneDX
+ * affects[].ref (bom-ref or BOM-Link) is resolved to the component's bom-ref, purl, cpe
+ * and name. Statements whose status is not one of the format's are skipped, as are
+ * CycloneDX vulnerabilities without analysis.state. CycloneDX states map to: not_affected,
+ * false_positive -> NOT_AFFECTED; resolved, resolved_with_pedigree -> FIXED; exploitable ->
+ * AFFECTED; in_triage -> UNDER_INVESTIGATION.
+ *
+ * Product matching in vti_vex_find(): a product id starting "pkg:" matches the purl when
+ * type, namespace and name are equal (ignoring case), its version (if it has one) is equal
+ * and its qualifiers (if any) are all present in the purl ("pkg:deb/debian/openssl" covers
+ * every version); "cpe:2.3:" matches the CPE attribute by attribute with CPE name matching
+ * (wildcards allowed); anything else matches the name (ignoring case) or equals the purl
+ * or CPE. See docs/matching.md.
  */
 #ifndef VTI_VEX_H
 #define VTI_VEX_H

@@ -77,7 +77,7 @@ def test_help_lists_working_commands():
     r = run([VETTER, "help"])
     assert r.returncode == 0
     listed = [ln.split()[0] for ln in r.stdout.splitlines() if ln.startswith("  ") and ln.split()]
-    assert listed == ["scan", "extract", "version", "help"], listed
+    assert listed == ["scan", "extract", "db", "rules", "version", "help"], listed
     for cmd in listed:
         h = run([VETTER, "help", cmd])
         assert h.returncode == 0 and h.stdout.startswith(f"usage: vetter {cmd}"), h

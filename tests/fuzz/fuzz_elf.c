@@ -1,8 +1,8 @@
 /* fuzz_elf.c - libFuzzer harness for the ELF parser.
  *
  * Parses each input with vt_elf_parse in a fresh arena and walks the result, so any
- * out-of-bounds read or bad string in the output shows up under the sanitizers. The
- * input is arbitrary bytes.
+ * out-of-bounds read or bad string in the output shows up under the sanitizers, and checks
+ * that the hardening facts are consistent. The input is arbitrary bytes.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -34,6 +34,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (const struct vt_elf_problem *p = info.problems; p; p = p->next, n++)
 			sum += strlen(p->message);
 		if (n != info.n_problems || n > 65)
+			__builtin_trap();
+		/* hardening facts: names for every value, consistent counts */
+		const struct vt_elf_hardening *h = &info.hard;
+		sum += strlen(vt_elf_pie_name(h->pie)) + strlen(vt_elf_relro_name(h->relro));
+		for (unsigned b = 0; b < VT_ELF_DANGEROUS_MAX; b++)
+			if (h->dangerous & (1u << b)) {
+				const char *d = vt_elf_dangerous_name(b);
+				if (!d)
+					__builtin_trap();
+				sum += strlen(d);
+			}
+		if (h->fortified > h->fortifiable || h->n_imports > h->n_dynsym ||
+		    (h->fortify && !h->fortified) || h->pie > VT_ELF_PIE_DSO ||
+		    h->relro > VT_ELF_RELRO_FULL || (!info.rpath && h->rpath_class) ||
+		    (!info.runpath && h->runpath_class))
 			__builtin_trap();
 	}
 	vt_arena_free(a);

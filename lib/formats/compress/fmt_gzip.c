@@ -6,8 +6,10 @@
  * 16+15 and inflateGetHeader) and checks each trailer's CRC-32 and length, so nothing
  * is parsed here but the few header bytes identify() looks at to reject fast. Deflate
  * data has no length field: identify() inflates the chunk into a scratch buffer to find
- * where the last member ends (time proportional to the decompressed size, memory flat:
- * zlib's 32 KiB window). A member whose header zlib accepts but whose data runs out is
+ * where the last member ends (memory flat: zlib's 32 KiB window), or, for a long run,
+ * until vt_identify_may_stop() says enough: the match is then open and extract(), which
+ * inflates it anyway, settles the extent (vt_x_extent), so a long stream is inflated
+ * once and a bit. A member whose header zlib accepts but whose data runs out is
  * kept as truncated; one whose data is damaged is kept up to the damage if it produced
  * output and its deflate data took DECODE_EVIDENCE bytes before it (random bytes after a
  * chance magic often inflate to a little output before failing).
@@ -24,11 +26,13 @@
 #define FLG_RESERVED 0xe0
 #define DECODE_EVIDENCE 64   /* bytes of a damaged member that must decode before it */
 
-enum end { END_COMPLETE, END_TRUNCATED, END_DAMAGED };
+/* END_OPEN: identify stopped inflating a member that was still going well */
+enum end { END_COMPLETE, END_TRUNCATED, END_DAMAGED, END_OPEN };
 
-/* Where the output goes: NULL emit discards it (identify). */
+/* Where the output goes: NULL emit discards it (identify). `in` is the input taken so
+ * far, from the start of the span. */
 struct sink {
-	vt_err (*emit)(struct sink *k, const uint8_t *p, size_t n);
+	vt_err (*emit)(struct sink *k, const uint8_t *p, size_t n, uint64_t in);
 };
 
 /* The result of inflating the members of a span. */
@@ -58,9 +62,12 @@ struct member {
 };
 
 /* Inflates one member at `off`. The first inflate() call stops after the header
- * (Z_BLOCK), which tells how long the header is. */
+ * (Z_BLOCK), which tells how long the header is. With `may_stop` (identify), stops with
+ * END_OPEN once vt_identify_may_stop() allows it for the run that started at `start`
+ * and has produced `out` bytes before this member. */
 static vt_err one_member(z_stream *z, struct vt_span s, size_t off, struct sink *k,
-			 gz_header *head, struct member *mb)
+			 gz_header *head, struct member *mb, bool may_stop, size_t start,
+			 uint64_t out)
 {
 	uint8_t buf[SCRATCH];
 	size_t pos = off;
@@ -88,12 +95,17 @@ static vt_err one_member(z_stream *z, struct vt_span s, size_t off, struct sink 
 			flush = Z_NO_FLUSH;
 		}
 		if (got && k) {
-			vt_err e = k->emit(k, buf, got);
+			vt_err e = k->emit(k, buf, got, off + mb->used);
 			if (e)
 				return e;
 		}
 		if (zr == Z_STREAM_END) {
 			mb->how = END_COMPLETE;
+			return VT_OK;
+		}
+		if (may_stop && zr == Z_OK && flush == Z_NO_FLUSH &&
+		    vt_identify_may_stop(off - start + mb->used, out + mb->out)) {
+			mb->how = END_OPEN;
 			return VT_OK;
 		}
 		if (zr == Z_MEM_ERROR)
@@ -111,9 +123,10 @@ static vt_err one_member(z_stream *z, struct vt_span s, size_t off, struct sink 
 
 /* Inflates the run of members starting at `off` of s. The first member must have a
  * header zlib accepts and end, run out of input, or produce output before damage;
- * later members are taken on the same terms, else the run ends before them. */
+ * later members are taken on the same terms, else the run ends before them. With
+ * `may_stop` (identify), the run may end open (END_OPEN) in a member still going well. */
 static vt_err run_members(struct vt_span s, size_t off, struct sink *k, gz_header *first,
-			  struct run *r)
+			  bool may_stop, struct run *r)
 {
 	z_stream z = {0};
 	*r = (struct run){.end = off, .how = END_DAMAGED};
@@ -125,7 +138,7 @@ static vt_err run_members(struct vt_span s, size_t off, struct sink *k, gz_heade
 	while (pos < s.len && header_ok(s, pos)) {
 		gz_header other = {0}, *head = r->members ? &other : first;
 		struct member mb;
-		e = one_member(&z, s, pos, k, head, &mb);
+		e = one_member(&z, s, pos, k, head, &mb, may_stop, off, r->out);
 		if (e)
 			break;
 		bool keep = head->done == 1 && (mb.how != END_DAMAGED ||
@@ -151,6 +164,12 @@ static const struct vt_magic_pat magics[] = {
 	VT_MAGIC_END,
 };
 
+/* Confidence from how the run's last member ended. */
+static unsigned run_bits(const struct run *r)
+{
+	return r->how == END_COMPLETE ? 64 : vti_cz_evidence(r->data);
+}
+
 static vt_err gzip_identify(struct vt_span obj, struct vt_match *m)
 {
 	size_t off = (size_t)m->offset;
@@ -159,16 +178,17 @@ static vt_err gzip_identify(struct vt_span obj, struct vt_match *m)
 		return VT_EFORMAT;
 	gz_header head = {0}; /* no name or extra buffers: zlib only parses them */
 	struct run r;
-	vt_err e = run_members(obj, off, NULL, &head, &r);
+	vt_err e = run_members(obj, off, NULL, &head, true, &r);
 	if (e)
 		return e;
 	if (r.members == 0)
 		return VT_EFORMAT;
-	m->length = r.end - off;
+	m->open = r.how == END_OPEN;
+	m->length = m->open ? obj.len - off : r.end - off;
 	m->truncated = r.how == END_TRUNCATED;
-	m->confidence = 24 + 3 + (xfl == 0 || xfl == 2 || xfl == 4 ? 4 : 0) +
-			(os <= 13 || os == 255 ? 4 : 0) + (head.hcrc ? 16 : 0) +
-			(r.how == END_COMPLETE ? 64 : vti_cz_evidence(r.data));
+	m->u[2] = 24 + 3 + (xfl == 0 || xfl == 2 || xfl == 4 ? 4 : 0) +
+		  (os <= 13 || os == 255 ? 4 : 0) + (head.hcrc ? 16 : 0); /* header bits */
+	m->confidence = (unsigned)m->u[2] + run_bits(&r);
 	m->variant = r.members > 1 ? "multi-member" : NULL;
 	m->u[0] = r.members;
 	m->u[1] = r.how == END_DAMAGED; /* the chunk ends at the damage */
@@ -183,6 +203,9 @@ struct out {
 	gz_header head;
 	Bytef name[NAME_MAX_GZ + 1];
 	const char *path;
+	bool open;    /* the match is open: report progress, and find the end after a limit */
+	uint64_t out; /* bytes emitted */
+	vt_err limit; /* VT_ELIMIT once a limit stopped the output of an open match */
 };
 
 static const char *child_name(struct out *o)
@@ -206,11 +229,22 @@ static vt_err open_child(struct out *o)
 	return vt_x_file_open(o->x, o->path, &meta, &o->f);
 }
 
-static vt_err emit(struct sink *k, const uint8_t *p, size_t n)
+static vt_err emit(struct sink *k, const uint8_t *p, size_t n, uint64_t in)
 {
 	struct out *o = (struct out *)k;
+	if (o->limit)
+		return VT_OK; /* inflating on to find the end, output discarded */
 	vt_err e = open_child(o);
-	return e ? e : vt_x_file_write(o->f, p, n);
+	if (!e && o->open)
+		vt_x_progress(o->x, in, o->out);
+	if (!e)
+		e = vt_x_file_write(o->f, p, n);
+	o->out += n;
+	if (e == VT_ELIMIT && o->open) {
+		o->limit = e;
+		return VT_OK;
+	}
+	return e;
 }
 
 static vt_err gzip_extract(struct vt_xctx *x, struct vt_span chunk, const struct vt_match *m)
@@ -222,11 +256,17 @@ static vt_err gzip_extract(struct vt_xctx *x, struct vt_span chunk, const struct
 	o->x = x;
 	o->head.name = o->name;
 	o->head.name_max = NAME_MAX_GZ;
+	o->open = m->open;
 	struct run r;
-	vt_err e = run_members(chunk, 0, &o->k, &o->head, &r);
+	vt_err e = run_members(chunk, 0, &o->k, &o->head, false, &r);
+	if (!e)
+		e = o->limit;
+	if (m->open && (!e || e == VT_ELIMIT) && r.members)
+		vt_x_extent(x, r.end, r.how == END_TRUNCATED, (unsigned)m->u[2] + run_bits(&r));
 	if (!e && r.members)
 		e = open_child(o);
-	bool complete = !e && r.members && r.how == END_COMPLETE && r.end == chunk.len;
+	bool complete = !e && r.members && r.how == END_COMPLETE &&
+			(m->open || r.end == chunk.len);
 	if (o->f) {
 		vt_err c = vt_x_file_close(o->f, complete);
 		e = e ? e : c;

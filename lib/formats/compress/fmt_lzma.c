@@ -11,11 +11,13 @@
  * end gives the stream's exact extent.
  *
  * The magic is weak (0x5d and two or four zero dictionary bytes), so identify() checks
- * every header field, the range coder's first byte, and decodes the whole stream into
- * a scratch buffer: a candidate whose data fails early (before DECODE_EVIDENCE input
- * bytes) is rejected, one that fails later is kept up to the failure as damaged. That
- * costs time proportional to the decompressed size, and memory up to the (capped)
- * dictionary, touched only as far as the output goes.
+ * every header field, the range coder's first byte, and decodes the stream into a
+ * scratch buffer: a candidate whose data fails early (before DECODE_EVIDENCE input
+ * bytes) is rejected, one that fails later is kept up to the failure as damaged. A
+ * stream still going when vt_identify_may_stop() says enough is left open: extract(),
+ * which decodes it anyway, settles its extent (vt_x_extent), so a long stream is decoded
+ * once and a bit. Memory is up to the (capped) dictionary, touched only as far as the
+ * output goes.
  */
 #include "formats/format.h"
 #include "formats/compress/evidence.h"
@@ -74,10 +76,16 @@ static vt_err decoder(lzma_stream *z, const struct hdr *h)
 	return r == LZMA_OK ? VT_OK : r == LZMA_MEM_ERROR ? VT_ENOMEM : VT_EUNSUPPORTED;
 }
 
-/* Decodes the data after the header at off in s, to f or (NULL) nowhere. *r is the
- * last liblzma result, *used the input bytes decoded. */
-static vt_err decode(struct vt_span s, size_t off, const struct hdr *h, struct vt_xfile *f,
-		     lzma_ret *r, size_t *used)
+/* How decode() runs: identify (output discarded, may stop early), extract of a settled
+ * chunk, extract of an open one (the extent is found by decoding to the end: after a
+ * limit stops the output, the rest is still decoded, discarded, to find it). */
+enum mode { IDENTIFY, EXTRACT, EXTRACT_OPEN };
+
+/* Decodes the data after the header at off in s, to f (EXTRACT*) or nowhere. *r is the
+ * last liblzma result (LZMA_OK when identify stopped early), *used the input bytes
+ * decoded. */
+static vt_err decode(struct vt_span s, size_t off, const struct hdr *h, enum mode mode,
+		     struct vt_xctx *x, struct vt_xfile *f, lzma_ret *r, size_t *used)
 {
 	uint8_t scratch[SCRATCH], *buf = scratch;
 	size_t cap = sizeof(scratch);
@@ -103,7 +111,15 @@ static vt_err decode(struct vt_span s, size_t off, const struct hdr *h, struct v
 		z.avail_out = cap;
 		*r = lzma_code(&z, LZMA_FINISH);
 		size_t got = cap - z.avail_out;
-		if (got && f && (e = vt_x_file_write(f, buf, got)) != VT_OK)
+		if (got && f && !e) {
+			if (mode == EXTRACT_OPEN)
+				vt_x_progress(x, HDR + z.total_in, z.total_out - got);
+			e = vt_x_file_write(f, buf, got);
+			if (e && (e != VT_ELIMIT || mode != EXTRACT_OPEN))
+				break;
+		}
+		if (mode == IDENTIFY && *r == LZMA_OK &&
+		    vt_identify_may_stop(z.total_in, z.total_out))
 			break;
 	}
 	*used = (size_t)z.total_in;
@@ -134,6 +150,12 @@ static bool usual_dict(uint32_t d)
 	return d == low || d == 3 * low;
 }
 
+static unsigned confidence(const struct hdr *h, bool complete, size_t used)
+{
+	return 8 + 16 + 8 + (usual_dict(h->dict) ? 8 : 0) + (h->size == UINT64_MAX ? 16 : 24) +
+	       (complete ? 32 : vti_cz_evidence(used));
+}
+
 static vt_err lzma_identify(struct vt_span obj, struct vt_match *m)
 {
 	size_t off = (size_t)m->offset, used;
@@ -141,20 +163,20 @@ static vt_err lzma_identify(struct vt_span obj, struct vt_match *m)
 	if (!parse_header(obj, off, &h))
 		return VT_EFORMAT;
 	lzma_ret r;
-	vt_err e = decode(obj, off, &h, NULL, &r, &used);
+	vt_err e = decode(obj, off, &h, IDENTIFY, NULL, NULL, &r, &used);
 	if (e)
 		return e == VT_ENOMEM ? e : VT_EFORMAT;
-	bool complete = r == LZMA_STREAM_END;
+	bool complete = r == LZMA_STREAM_END, open = r == LZMA_OK;
 	if (!complete && used < DECODE_EVIDENCE)
 		return VT_EFORMAT;
 	bool truncated = r == LZMA_BUF_ERROR;
-	m->length = truncated ? obj.len - off : HDR + used;
+	m->length = truncated || open ? obj.len - off : HDR + used;
 	m->truncated = truncated;
-	m->confidence = 8 + 16 + 8 + (usual_dict(h.dict) ? 8 : 0) +
-			(h.size == UINT64_MAX ? 16 : 24) + (complete ? 32 : vti_cz_evidence(used));
+	m->open = open;
+	m->confidence = confidence(&h, complete, used);
 	m->variant = h.size == UINT64_MAX ? "unknown size" : "known size";
 	m->u[0] = h.size;
-	m->u[1] = !complete && !truncated; /* damaged: the chunk ends at the damage */
+	m->u[1] = !complete && !truncated && !open; /* damaged: the chunk ends at the damage */
 	return VT_OK;
 }
 
@@ -187,8 +209,11 @@ static vt_err lzma_extract(struct vt_xctx *x, struct vt_span chunk, const struct
 		return e;
 	lzma_ret r;
 	size_t used;
-	e = decode(chunk, 0, &h, f, &r, &used);
-	bool complete = !e && r == LZMA_STREAM_END && HDR + used == chunk.len;
+	e = decode(chunk, 0, &h, m->open ? EXTRACT_OPEN : EXTRACT, x, f, &r, &used);
+	if (m->open && (!e || e == VT_ELIMIT)) /* where the data ended, or is damaged */
+		vt_x_extent(x, r == LZMA_BUF_ERROR ? chunk.len : HDR + used, r == LZMA_BUF_ERROR,
+			    confidence(&h, r == LZMA_STREAM_END, used));
+	bool complete = !e && r == LZMA_STREAM_END && (m->open || HDR + used == chunk.len);
 	vt_err c = vt_x_file_close(f, complete);
 	e = e ? e : c;
 	bool cut = r == LZMA_BUF_ERROR && !m->u[1];

@@ -9,8 +9,10 @@
  * the extent is where inflate ended plus the four Adler-32 bytes. The 2-byte magic
  * hits often in any data: identify() inflates from each hit, and keeps a stream that
  * does not end with a matching Adler-32 only when at least DECODE_EVIDENCE bytes of it
- * inflated before the damage or the end of the object. The child is named by the
- * object's name hint.
+ * inflated before the damage or the end of the object. A long stream is inflated by
+ * identify() only until vt_identify_may_stop() says enough: the match is then open and
+ * extract(), which inflates it anyway, settles the extent (vt_x_extent). The child is
+ * named by the object's name hint.
  */
 #include "formats/format.h"
 #include "formats/compress/evidence.h"
@@ -24,7 +26,13 @@
 #define FEED_MAX (1u << 30)
 #define DECODE_EVIDENCE 512
 
-enum end { END_COMPLETE, END_TRUNCATED, END_DAMAGED };
+/* END_OPEN: identify stopped inflating a stream that was still going well */
+enum end { END_COMPLETE, END_TRUNCATED, END_DAMAGED, END_OPEN };
+
+/* How inflate_stream() runs: identify (output discarded, may stop early), extract of a
+ * settled chunk, extract of an open one (after a limit stops the output, the rest is
+ * still inflated, discarded, to find the end). */
+enum mode { IDENTIFY, EXTRACT, EXTRACT_OPEN };
 
 struct run {
 	enum end how;       /* how the deflate data ended */
@@ -44,8 +52,9 @@ static bool header_ok(struct vt_span s, size_t off)
 	return cmf == 0x78 && ((unsigned)cmf << 8 | flg) % 31 == 0 && !(flg & 0x20);
 }
 
-/* Inflates the deflate data after the header at off, to f or (NULL) nowhere. */
-static vt_err inflate_stream(struct vt_span s, size_t off, struct vt_xfile *f, struct run *r)
+/* Inflates the deflate data after the header at off, to f (EXTRACT*) or nowhere. */
+static vt_err inflate_stream(struct vt_span s, size_t off, enum mode mode, struct vt_xctx *x,
+			     struct vt_xfile *f, struct run *r)
 {
 	uint8_t scratch[SCRATCH], *buf = scratch;
 	size_t cap = sizeof(scratch), pos = off + HDR, start = pos;
@@ -75,10 +84,19 @@ static vt_err inflate_stream(struct vt_span s, size_t off, struct vt_xfile *f, s
 		r->used = pos - start - z.avail_in;
 		r->out += got;
 		r->adler = adler32(r->adler, buf, (uInt)got);
-		if (got && f && (e = vt_x_file_write(f, buf, got)) != VT_OK)
-			break;
+		if (got && f && !e) {
+			if (mode == EXTRACT_OPEN)
+				vt_x_progress(x, HDR + r->used, r->out - got);
+			e = vt_x_file_write(f, buf, got);
+			if (e && (e != VT_ELIMIT || mode != EXTRACT_OPEN))
+				break;
+		}
 		if (zr == Z_STREAM_END) {
 			r->how = END_COMPLETE;
+			break;
+		}
+		if (mode == IDENTIFY && zr == Z_OK && vt_identify_may_stop(r->used, r->out)) {
+			r->how = END_OPEN;
 			break;
 		}
 		if (zr == Z_MEM_ERROR) {
@@ -115,22 +133,40 @@ static const struct vt_magic_pat magics[] = {
 	VT_MAGIC_END,
 };
 
+static bool is_truncated(const struct run *r)
+{
+	return r->how == END_TRUNCATED || (r->how == END_COMPLETE && !r->have_sum);
+}
+
+/* The stream's extent when it is not truncated: to the damage, or past the Adler-32. */
+static uint64_t extent(const struct run *r)
+{
+	return HDR + r->used + (r->how == END_COMPLETE ? 4 : 0);
+}
+
+static unsigned confidence(const struct run *r)
+{
+	bool good = r->how == END_COMPLETE && r->sum_ok;
+	return 16 + 4 + (good ? 32 + 8 : vti_cz_evidence(r->used));
+}
+
 static vt_err zlib_identify(struct vt_span obj, struct vt_match *m)
 {
 	size_t off = (size_t)m->offset;
 	struct run r;
 	if (!header_ok(obj, off))
 		return VT_EFORMAT;
-	vt_err e = inflate_stream(obj, off, NULL, &r);
+	vt_err e = inflate_stream(obj, off, IDENTIFY, NULL, NULL, &r);
 	if (e)
 		return e;
 	bool good = r.how == END_COMPLETE && r.sum_ok;
 	if (!good && (r.used < DECODE_EVIDENCE || r.out == 0))
 		return VT_EFORMAT;
-	bool truncated = r.how == END_TRUNCATED || (r.how == END_COMPLETE && !r.have_sum);
-	m->length = truncated ? obj.len - off : HDR + r.used + (r.how == END_COMPLETE ? 4 : 0);
+	bool truncated = is_truncated(&r);
+	m->open = r.how == END_OPEN;
+	m->length = truncated || m->open ? obj.len - off : extent(&r);
 	m->truncated = truncated;
-	m->confidence = 16 + 4 + (good ? 32 + 8 : vti_cz_evidence(r.used));
+	m->confidence = confidence(&r);
 	m->variant = NULL;
 	m->u[1] = r.how == END_DAMAGED; /* the chunk ends at the damage */
 	return VT_OK;
@@ -149,7 +185,10 @@ static vt_err zlib_extract(struct vt_xctx *x, struct vt_span chunk, const struct
 	if (e)
 		return e;
 	struct run r;
-	e = inflate_stream(chunk, 0, f, &r);
+	e = inflate_stream(chunk, 0, m->open ? EXTRACT_OPEN : EXTRACT, x, f, &r);
+	if (m->open && (!e || e == VT_ELIMIT))
+		vt_x_extent(x, is_truncated(&r) ? chunk.len : extent(&r), is_truncated(&r),
+			    confidence(&r));
 	bool complete = !e && r.how == END_COMPLETE && r.sum_ok;
 	vt_err c = vt_x_file_close(f, complete);
 	e = e ? e : c;

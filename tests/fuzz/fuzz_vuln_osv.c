@@ -1,0 +1,16 @@
+/* fuzz_vuln_osv.c - libFuzzer harness for the vulnerability database importer of
+ * OSV records and their conversion to NVD configurations.
+ * The input is arbitrary bytes; it is stored into an in-memory database and rolled back.
+ */
+#include "fuzz_vuln.h"
+
+static vt_err run(struct vti_imp *imp, struct vt_span s)
+{
+	return fuzz_json(imp, s, vti_import_osv);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	fuzz_run(run, data, size);
+	return 0;
+}
