@@ -535,6 +535,11 @@ static void t_match(void **state)
 		{'a', "apache", "log4j", "2.15.0", "CVE-2021-44228", false},
 		{'a', "apache", "log4j", "2.12.1", "CVE-2021-44228", true},
 		{'a', "apache", "log4j", "2.12.2", "CVE-2021-44228", false},
+		/* CVE-2023-38408: openssh before 9.3, and exactly 9.3 (update "-") and 9.3:p1; a
+		 * component found as "9.3p1" with no separate update field is 9.3 update p1 */
+		{'a', "openbsd", "openssh", "9.3p1", "CVE-2023-38408", true},
+		{'a', "openbsd", "openssh", "9.2p1", "CVE-2023-38408", true},
+		{'a', "openbsd", "openssh", "9.4p1", "CVE-2023-38408", false},
 		/* a query without a version matches no range */
 		{'a', "busybox", "busybox", NULL, "CVE-2022-48174", false},
 	};
