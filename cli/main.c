@@ -11,7 +11,7 @@
 #include <string.h>
 
 const struct cli_cmd cli_commands[] = {
-	{"scan", "review files, images and trees: unpack, type, hash, ELF facts", cmd_scan,
+	{"scan", "review images and trees: unpack, components, CVEs, findings, SBOM", cmd_scan,
 	 usage_scan},
 	{"extract", "unpack images recursively into a directory, with a manifest", cmd_extract,
 	 usage_extract},

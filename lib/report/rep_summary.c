@@ -161,7 +161,7 @@ static void component_list(const struct vt_review *r, FILE *f)
 				size_t ck = 0;
 				for (size_t k = 0; k < c->n_vulns; k++)
 					ck += c->vulns[k].kev;
-				fprintf(f, " %zu CVEs", c->n_vulns);
+				fprintf(f, " %zu CVE%s", c->n_vulns, c->n_vulns == 1 ? "" : "s");
 				if (ck)
 					fprintf(f, " (%zu KEV)", ck);
 			}
