@@ -223,11 +223,15 @@ def main():
     ap.add_argument("--show", type=int, default=20)
     ap.add_argument("--min-files", type=int, default=1)
     ap.add_argument("--times", action="store_true")
+    ap.add_argument("--every", type=int, default=1,
+                    help="compare every Nth ELF file only (a deterministic sample)")
     ap.add_argument("vetter")
     ap.add_argument("paths", nargs="+")
     a = ap.parse_args()
 
     files = elf_files(a.paths)
+    if a.every > 1:
+        files = sorted(files)[::a.every]
     facts, t_vetter = run_vetter(a.vetter, a.paths)
     t0 = time.monotonic()
     with concurrent.futures.ThreadPoolExecutor(a.jobs) as ex:
