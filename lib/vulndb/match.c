@@ -171,9 +171,20 @@ struct cand {
 	char *cve;
 };
 
+/* Candidates are evaluated CVE by CVE, so each configuration is read and parsed once
+ * however many components it concerns; results are sorted by query afterwards. */
 static int cmp_cand(const void *a, const void *b)
 {
 	const struct cand *x = a, *y = b;
+	int c = strcmp(x->cve, y->cve);
+	if (c)
+		return c;
+	return x->query < y->query ? -1 : x->query > y->query;
+}
+
+static int cmp_res(const void *a, const void *b)
+{
+	const struct vt_vuln_match *x = a, *y = b;
 	if (x->query != y->query)
 		return x->query < y->query ? -1 : 1;
 	return strcmp(x->cve, y->cve);
@@ -345,25 +356,30 @@ vt_err vt_vulndb_match(struct vt_vulndb *db, const struct vt_vuln_query *q, size
 		if (!res)
 			e = VT_ENOMEM;
 	}
+	json_t *cfg = NULL;
+	char *source = NULL;
 	for (size_t i = 0; i < nc && !e; i++) {
 		if (i && cands[i].query == cands[i - 1].query && !strcmp(cands[i].cve,
 									  cands[i - 1].cve))
 			continue;
-		sqlite3_stmt *s = vti_db_stmt(db, VTI_ST_MATCH_CFG);
-		if (!s) {
-			e = VT_EIO;
-			break;
+		if (!i || strcmp(cands[i].cve, cands[i - 1].cve)) {
+			json_decref(cfg);
+			cfg = NULL;
+			source = NULL;
+			sqlite3_stmt *s = vti_db_stmt(db, VTI_ST_MATCH_CFG);
+			if (!s) {
+				e = VT_EIO;
+				break;
+			}
+			sqlite3_bind_text(s, 1, cands[i].cve, -1, SQLITE_STATIC);
+			if (sqlite3_step(s) == SQLITE_ROW) {
+				json_error_t jerr;
+				const char *txt = (const char *)sqlite3_column_text(s, 0);
+				cfg = txt ? json_loads(txt, 0, &jerr) : NULL;
+				source = vt_arena_strdup(a, (const char *)sqlite3_column_text(s, 1));
+			}
+			sqlite3_reset(s);
 		}
-		sqlite3_bind_text(s, 1, cands[i].cve, -1, SQLITE_STATIC);
-		json_t *cfg = NULL;
-		char *source = NULL;
-		if (sqlite3_step(s) == SQLITE_ROW) {
-			json_error_t jerr;
-			const char *txt = (const char *)sqlite3_column_text(s, 0);
-			cfg = txt ? json_loads(txt, 0, &jerr) : NULL;
-			source = vt_arena_strdup(a, (const char *)sqlite3_column_text(s, 1));
-		}
-		sqlite3_reset(s);
 		if (!cfg) {
 			vt_debug("vulndb: %s: no readable configuration", cands[i].cve);
 			continue;
@@ -375,7 +391,6 @@ vt_err vt_vulndb_match(struct vt_vulndb *db, const struct vt_vuln_query *q, size
 			? vti_config_eval(cfg, targets, n, cands[i].query, a, &matched, &hit)
 			: vti_config_eval(cfg, ss.sub, ss.nsub, 0, a, &matched, &hit);
 		if (ce == VT_ENOMEM) {
-			json_decref(cfg);
 			e = ce;
 			break;
 		}
@@ -395,8 +410,10 @@ vt_err vt_vulndb_match(struct vt_vulndb *db, const struct vt_vuln_query *q, size
 				e = fill(db, a, cands[i].cve, m);
 			nres++;
 		}
-		json_decref(cfg);
 	}
+	json_decref(cfg);
+	if (!e && nres)
+		qsort(res, nres, sizeof(*res), cmp_res);
 	for (size_t i = 0; i < nc; i++)
 		free(cands[i].cve);
 	free(cands);
