@@ -49,6 +49,7 @@ int main(int argc, char **argv)
 	o.output_dir = argv[optind + 1];
 	o.jobs = 1;
 	o.limits.max_depth = 1;
+	o.no_analyzers = true; /* format tests: unpacking only */
 	struct vt_review *r = vt_review_new(&o);
 	if (!r)
 		return 2;
