@@ -88,10 +88,10 @@ struct vt_format {
 
 /* When a stream handler's identify(), having taken `in` bytes of input that decoded to
  * `out` bytes without error, may stop and leave the extent open (m->open) for extract()
- * to settle: after 256 KiB of output from at least 32 KiB of input (as much evidence as
- * a complete stream gives, see compress/evidence.h, so the confidence is not lowered).
- * Shorter streams are settled by identify() alone; of a long one, only the first part is
- * decoded twice. */
+ * to settle: after 256 KiB of output from at least 32 KiB of input (the most evidence a
+ * stream that has not ended can give, see compress/evidence.h; extract() reports the
+ * final confidence). Shorter streams are settled by identify() alone; of a long one,
+ * only the first part is decoded twice. */
 static inline bool vt_identify_may_stop(uint64_t in, uint64_t out)
 {
 	return out >= (256u << 10) && in >= (32u << 10);

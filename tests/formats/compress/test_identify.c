@@ -241,6 +241,7 @@ static void test_extent(void **state)
 			assert_int_equal(identify(cases[i].f, s, len, 0, &m), VT_OK);
 			assert_int_equal(m.length, len);
 			assert_false(m.truncated);
+			assert_false(m.open);
 			memset(buf, 0xa5, CAP + 300);
 			memcpy(buf + 101, s, len);
 			assert_int_equal(identify(cases[i].f, buf, len + 250, 101, &m), VT_OK);
@@ -293,6 +294,74 @@ static void test_header_flips(void **state)
 			}
 	}
 	free(s);
+}
+
+/* A long stream (more than 256 KiB of output from more than 32 KiB of input): gzip, zlib
+ * and lzma stop decoding early and leave the extent open for extract() to settle, with
+ * the confidence of a stream that decoded well but has not ended (header bits and the
+ * full 32 bits of evidence); a short one (test_extent) is settled. */
+#define BIG (1u << 20)
+
+static size_t big_stream(const char *fmt, const uint8_t *in, uint8_t *out, size_t cap)
+{
+	if (!strcmp(fmt, "lzma")) {
+		lzma_options_lzma o;
+		assert_false(lzma_lzma_preset(&o, 1));
+		lzma_filter f[2] = {{LZMA_FILTER_LZMA1, &o}, {LZMA_VLI_UNKNOWN, NULL}};
+		size_t pos = 13;
+		out[0] = 0x5d;
+		le32(out + 1, o.dict_size);
+		le64(out + 5, BIG);
+		assert_int_equal(lzma_raw_buffer_encode(f, NULL, in, BIG, out, &pos, cap), LZMA_OK);
+		return pos;
+	}
+	z_stream z = {0};
+	assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, !strcmp(fmt, "gzip") ? 16 + 15 : 15, 8,
+				      Z_DEFAULT_STRATEGY),
+			 Z_OK);
+	z.next_in = (uint8_t *)(uintptr_t)in;
+	z.avail_in = BIG;
+	z.next_out = out;
+	z.avail_out = (uInt)cap;
+	assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+	size_t len = z.total_out;
+	deflateEnd(&z);
+	return len;
+}
+
+static void test_open(void **state)
+{
+	(void)state;
+	static const struct {
+		const struct vt_format *f;
+		const char *name;
+		unsigned confidence; /* header bits + 32 bits of evidence */
+	} big[] = {{&vt_format_gzip, "gzip", 24 + 3 + 4 + 4 + 32},
+		   {&vt_format_zlib, "zlib", 16 + 4 + 32},
+		   {&vt_format_lzma, "lzma", 8 + 16 + 8 + 8 + 24 + 32}};
+	uint8_t *in = malloc(BIG), *out = malloc(2 * BIG);
+	assert_non_null(in);
+	assert_non_null(out);
+	for (size_t i = 0; i < BIG; i++) /* half random, half payload: compresses about 2:1 */
+		in[i] = i / 4096 % 2 ? (uint8_t)rnd() : payload[i % PAYLOAD];
+	for (size_t i = 0; i < VT_ARRAY_LEN(big); i++) {
+		size_t len = big_stream(big[i].name, in, out + 100, 2 * BIG - 200);
+		memset(out, 0xa5, 100);
+		memset(out + 100 + len, 0x5a, 100);
+		struct vt_match m;
+		print_message("%s of %u bytes: %zu\n", big[i].name, BIG, len);
+		assert_int_equal(identify(big[i].f, out, len + 200, 100, &m), VT_OK);
+		assert_true(m.open);
+		assert_false(m.truncated);
+		assert_int_equal(m.length, len + 100); /* to the end, for extract to settle */
+		assert_int_equal(m.confidence, big[i].confidence);
+		/* cut where identify still decodes it all: settled, truncated */
+		assert_int_equal(identify(big[i].f, out, 100 + 20000, 100, &m), VT_OK);
+		assert_false(m.open);
+		assert_true(m.truncated);
+	}
+	free(in);
+	free(out);
 }
 
 static void test_lzma_fields(void **state)
@@ -398,6 +467,7 @@ int main(void)
 		cmocka_unit_test(test_extent),       cmocka_unit_test(test_cut),
 		cmocka_unit_test(test_header_flips), cmocka_unit_test(test_lzma_fields),
 		cmocka_unit_test(test_lzip_fields),  cmocka_unit_test(test_chance_hits),
+		cmocka_unit_test(test_open),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
