@@ -194,13 +194,39 @@ static void fit_header(void *fdt, size_t avail)
 	fdt_set_off_mem_rsvmap(fdt, VT_MIN(fdt_off_mem_rsvmap(fdt), a));
 }
 
+/* libfdt (even fdt_check_full) walks tags assuming each moves the offset forward; in a
+ * damaged tree a tag length can wrap the offset back and its loops never end. The offset
+ * (into the structure block) of the first tag that does not move forward, or -1. */
+static int backward_tag(const void *fdt, size_t len)
+{
+	int off = 0, next = 0;
+	for (size_t steps = 0; steps <= len / 4 + 1; steps++) {
+		uint32_t tag = fdt_next_tag(fdt, off, &next);
+		if (tag == FDT_END)
+			return -1;
+		if (next <= off)
+			return off;
+		off = next;
+	}
+	return off;
+}
+
+/* Ends the tree at such a tag (FDT_END written there) so that libfdt's loops terminate. */
+static void end_at(void *fdt, int off)
+{
+	fdt32_t *p = off >= 0 ? fdt_offset_ptr_w(fdt, off, FDT_TAGSIZE) : NULL;
+	if (p)
+		*p = cpu_to_fdt32(FDT_END);
+}
+
 vt_err vti_fw_fdt_open(struct vt_span s, const struct fw_fdt_info *info, struct vt_span *fdt,
 		       void **copy, bool *full_ok)
 {
 	size_t avail = VT_MIN((size_t)info->totalsize, s.len);
 	*copy = NULL;
 	*full_ok = false;
-	if (info->complete && ((uintptr_t)s.p & 7) == 0) {
+	if (info->complete && ((uintptr_t)s.p & 7) == 0 &&
+	    (fdt_check_header(s.p) != 0 || backward_tag(s.p, avail) < 0)) {
 		if (fdt_check_header(s.p) != 0)
 			return VT_EFORMAT;
 		*fdt = vt_span_make(s.p, avail);
@@ -220,7 +246,9 @@ vt_err vti_fw_fdt_open(struct vt_span s, const struct fw_fdt_info *info, struct 
 		free(c);
 		return VT_EFORMAT;
 	}
-	*full_ok = info->complete && fdt_check_full(c, avail) == 0;
+	int back = backward_tag(c, avail);
+	end_at(c, back);
+	*full_ok = info->complete && back < 0 && fdt_check_full(c, avail) == 0;
 	*copy = c;
 	*fdt = vt_span_make(c, avail);
 	return VT_OK;
