@@ -9,6 +9,7 @@
 #define VETTER_BUF_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -44,6 +45,16 @@ vt_err vt_buf_vprintf(struct vt_buf *b, const char *fmt, va_list ap) VT_MUST_CHE
 
 /* Makes room for n more bytes without adding them; VT_ELIMIT past the cap. */
 vt_err vt_buf_reserve(struct vt_buf *b, size_t n) VT_MUST_CHECK;
+
+/* Appends everything left to read from fd (retrying on EINTR). VT_ELIMIT when the source
+ * holds more than the cap allows (what fitted stays in the buffer); read errors as vt_err. */
+vt_err vt_buf_read_fd(struct vt_buf *b, int fd) VT_MUST_CHECK;
+
+/* Appends the regular file `path` (relative to dirfd, or AT_FDCWD; with nofollow a final
+ * symbolic link is refused): VT_ENOTSUP when it is not a regular file, VT_ELIMIT when it is
+ * larger than the room left under the cap, else as vt_buf_read_fd(). */
+vt_err vt_buf_read_file(struct vt_buf *b, int dirfd, const char *path,
+			bool nofollow) VT_MUST_CHECK;
 
 /* The data as a NUL-terminated string ("" when empty); borrowed. */
 const char *vt_buf_str(const struct vt_buf *b);

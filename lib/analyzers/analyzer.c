@@ -317,22 +317,19 @@ vt_err vti_object_read(struct vti_actx *c, const struct vt_object *o, size_t max
 		close(fd);
 		return VT_ELIMIT;
 	}
-	size_t len = (size_t)st.st_size;
-	uint8_t *buf = vt_arena_alloc(c->a, len + 1);
-	if (!buf) {
-		close(fd);
-		return VT_ENOMEM;
-	}
-	size_t got = 0;
-	while (got < len) {
-		ssize_t n = pread(fd, buf + got, len - got, (off_t)got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
+	struct vt_buf b;
+	vt_buf_init(&b, max);
+	vt_err e = vt_buf_read_fd(&b, fd);
 	close(fd);
-	*out = vt_span_make(buf, got);
+	size_t len = b.len;
+	uint8_t *copy = e ? NULL : vt_arena_alloc(c->a, len + 1);
+	if (copy && len)
+		memcpy(copy, b.data, len);
+	vt_buf_release(&b);
+	if (e)
+		return e;
+	if (!copy)
+		return VT_ENOMEM;
+	*out = vt_span_make(copy, len);
 	return VT_OK;
 }

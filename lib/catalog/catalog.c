@@ -656,29 +656,15 @@ static bool cache_path(const char *const *exprs, const unsigned *flags, size_t n
 /* Loads a cached database; false when there is none or it does not fit. */
 static bool cache_load(const char *path, size_t n, bool *off, hs_database_t **db)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return false;
-	struct stat st;
-	char *buf = NULL;
-	bool ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > (off_t)(8 + n) &&
-		  st.st_size < ((off_t)1 << 30) && (buf = malloc((size_t)st.st_size));
-	size_t len = ok ? (size_t)st.st_size : 0, got = 0;
-	while (ok && got < len) {
-		ssize_t r = read(fd, buf + got, len - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			ok = false;
-		else
-			got += (size_t)r;
-	}
-	close(fd);
-	ok = ok && !memcmp(buf, CACHE_MAGIC, 8);
+	struct vt_buf b;
+	vt_buf_init(&b, (size_t)1 << 30);
+	bool ok = !vt_buf_read_file(&b, AT_FDCWD, path, true) && b.len > 8 + n &&
+		  !memcmp(b.data, CACHE_MAGIC, 8);
 	for (size_t i = 0; ok && i < n; i++)
-		off[i] = buf[8 + i] == 1;
-	ok = ok && hs_deserialize_database(buf + 8 + n, len - 8 - n, db) == HS_SUCCESS;
-	free(buf);
+		off[i] = b.data[8 + i] == 1;
+	ok = ok && hs_deserialize_database((const char *)b.data + 8 + n, b.len - 8 - n, db) ==
+			   HS_SUCCESS;
+	vt_buf_release(&b);
 	return ok;
 }
 
@@ -996,36 +982,16 @@ static int cmp_str(const void *a, const void *b)
 /* Reads a catalogue file (regular, at most MAX_FILE bytes) into a malloc'ed buffer. */
 static vt_err read_file(int dfd, const char *name, char **buf, size_t *len)
 {
-	int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return vt_err_from_errno(errno);
-	struct stat st;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return VT_ENOTSUP;
+	struct vt_buf b;
+	vt_buf_init(&b, MAX_FILE);
+	vt_err e = vt_buf_read_file(&b, dfd, name, true);
+	if (!e && !b.data && !(e = vt_buf_reserve(&b, 0)))
+		b.data[0] = 0; /* an empty file: still a NUL-terminated buffer */
+	if (e) {
+		vt_buf_release(&b);
+		return e;
 	}
-	if ((uint64_t)st.st_size > MAX_FILE) {
-		close(fd);
-		return VT_ELIMIT;
-	}
-	char *b = malloc((size_t)st.st_size + 1);
-	if (!b) {
-		close(fd);
-		return VT_ENOMEM;
-	}
-	size_t got = 0;
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, b + got, (size_t)st.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fd);
-	b[got] = 0;
-	*buf = b;
-	*len = got;
+	*buf = (char *)vt_buf_take(&b, len);
 	return VT_OK;
 }
 

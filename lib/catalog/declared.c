@@ -493,55 +493,19 @@ vt_err vti_declared_load(const char *path, struct vt_arena *a, struct vti_declar
 	memset(out, 0, sizeof(*out));
 	if (why_len)
 		why[0] = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return vt_err_from_errno(errno);
-	struct stat st;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		close(fd);
-		snprintf(why, why_len, "not a regular file");
-		return VT_ENOTSUP;
+	struct vt_buf b;
+	vt_buf_init(&b, VTI_DECLARED_MAX_BYTES);
+	vt_err e = vt_buf_read_file(&b, AT_FDCWD, path, false);
+	if (e) {
+		if (e == VT_ENOTSUP)
+			snprintf(why, why_len, "not a regular file");
+		else if (e == VT_ELIMIT)
+			snprintf(why, why_len, "larger than %zu MiB", VTI_DECLARED_MAX_BYTES >> 20);
+		vt_buf_release(&b);
+		return e;
 	}
-	if ((uint64_t)st.st_size > VTI_DECLARED_MAX_BYTES) {
-		close(fd);
-		snprintf(why, why_len, "larger than %zu MiB", VTI_DECLARED_MAX_BYTES >> 20);
-		return VT_ELIMIT;
-	}
-	size_t cap = (size_t)st.st_size + 1, len = 0;
-	char *buf = malloc(cap);
-	if (!buf) {
-		close(fd);
-		return VT_ENOMEM;
-	}
-	for (;;) {
-		if (len == cap) { /* the file grew: read at most the limit */
-			if (cap > VTI_DECLARED_MAX_BYTES)
-				break;
-			char *nb = realloc(buf, VT_MIN(cap * 2, VTI_DECLARED_MAX_BYTES + 1));
-			if (!nb) {
-				free(buf);
-				close(fd);
-				return VT_ENOMEM;
-			}
-			buf = nb;
-			cap = VT_MIN(cap * 2, VTI_DECLARED_MAX_BYTES + 1);
-		}
-		ssize_t r = read(fd, buf + len, cap - len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			vt_err e = vt_err_from_errno(errno);
-			free(buf);
-			close(fd);
-			return e;
-		}
-		if (r == 0)
-			break;
-		len += (size_t)r;
-	}
-	close(fd);
-	vt_err e = vti_declared_parse(vt_span_make(buf, len), a, out, why, why_len);
-	free(buf);
+	e = vti_declared_parse(vt_span_make(b.data, b.len), a, out, why, why_len);
+	vt_buf_release(&b);
 	return e;
 }
 

@@ -1,6 +1,10 @@
 /* buf.c - capped growable buffers (see buf.h). */
 #include "core/internal.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 void vt_buf_init(struct vt_buf *b, size_t cap)
 {
 	b->data = NULL;
@@ -59,6 +63,57 @@ vt_err vt_buf_add(struct vt_buf *b, const void *p, size_t n)
 	b->len += n;
 	b->data[b->len] = 0;
 	return VT_OK;
+}
+
+vt_err vt_buf_read_fd(struct vt_buf *b, int fd)
+{
+	for (;;) {
+		size_t room = b->cap - b->len;
+		if (room == 0) {
+			/* full: one more byte means the source is larger than the cap */
+			uint8_t one;
+			ssize_t n = read(fd, &one, 1);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0)
+				return vt_err_from_errno(errno);
+			return n ? VT_ELIMIT : VT_OK;
+		}
+		size_t want = VT_MIN(room, (size_t)1 << 16);
+		vt_err e = vt_buf_reserve(b, want);
+		if (e)
+			return e;
+		ssize_t n = read(fd, b->data + b->len, want);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return vt_err_from_errno(errno);
+		if (n == 0)
+			return VT_OK;
+		b->len += (size_t)n;
+		b->data[b->len] = 0;
+	}
+}
+
+vt_err vt_buf_read_file(struct vt_buf *b, int dirfd, const char *path, bool nofollow)
+{
+	/* O_NONBLOCK: opening a fifo must not wait for a writer (it is refused below) */
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK |
+					     (nofollow ? O_NOFOLLOW : 0));
+	if (fd < 0)
+		return vt_err_from_errno(errno);
+	struct stat st;
+	vt_err e = VT_OK;
+	if (fstat(fd, &st) != 0)
+		e = vt_err_from_errno(errno);
+	else if (!S_ISREG(st.st_mode))
+		e = VT_ENOTSUP;
+	else if ((uint64_t)st.st_size > b->cap - b->len)
+		e = VT_ELIMIT;
+	if (!e)
+		e = vt_buf_read_fd(b, fd);
+	close(fd);
+	return e;
 }
 
 vt_err vt_buf_addstr(struct vt_buf *b, const char *s)

@@ -40,7 +40,7 @@ static void prop(json_t *props, const char *name, const char *value)
 		return;
 	json_t *p = json_object();
 	set(p, "name", json_string(name));
-	set(p, "value", vti_sbom_str(value));
+	set(p, "value", vti_json_text(value));
 	json_array_append_new(props, p);
 }
 
@@ -49,7 +49,7 @@ static json_t *input_component(const struct vti_sbom_input *si, const char *ref)
 	json_t *j = json_object();
 	set(j, "type", json_string(si->type));
 	set(j, "bom-ref", json_string(ref));
-	set(j, "name", vti_sbom_str(si->name));
+	set(j, "name", vti_json_text(si->name));
 	if (si->has_sha256)
 		set(j, "hashes", sha256_hashes(si->sha256));
 	json_t *props = json_array();
@@ -109,13 +109,13 @@ static json_t *identity_json(const struct vt_component *c)
 		set(m, "technique", json_string(techniques[t]));
 		set(m, "confidence", json_real(best / 100.0));
 		if (value)
-			set(m, "value", vti_sbom_str(value));
+			set(m, "value", vti_json_text(value));
 		json_array_append_new(methods, m);
 	}
 	json_t *id = json_object();
 	set(id, "field", json_string(c->purl ? "purl" : c->cpe ? "cpe" : "name"));
 	set(id, "confidence", json_real(VT_MIN(c->confidence, 100u) / 100.0));
-	set(id, "concludedValue", vti_sbom_str(c->purl ? c->purl : c->cpe ? c->cpe : c->name));
+	set(id, "concludedValue", vti_json_text(c->purl ? c->purl : c->cpe ? c->cpe : c->name));
 	if (json_array_size(methods))
 		set(id, "methods", methods);
 	else
@@ -133,7 +133,7 @@ static json_t *occurrences_json(const struct vti_sbom *s, const struct vt_compon
 		if (!oc->object)
 			continue;
 		json_t *j = json_object();
-		set(j, "location", vti_sbom_str(vti_sbom_location(s->r, oc->object)));
+		set(j, "location", vti_json_text(vti_sbom_location(s->r, oc->object)));
 		const struct vt_evidence *e = oc->evidence;
 		if (e && e->has_offset && e->offset <= (uint64_t)INT64_MAX)
 			set(j, "offset", json_integer((json_int_t)e->offset));
@@ -145,7 +145,7 @@ static json_t *occurrences_json(const struct vti_sbom *s, const struct vt_compon
 			size_t l = strlen(ctx);
 			if (e->excerpt)
 				snprintf(ctx + l, sizeof(ctx) - l, "%s", e->excerpt);
-			set(j, "additionalContext", vti_sbom_str(ctx));
+			set(j, "additionalContext", vti_json_text(ctx));
 		}
 		json_array_append_new(a, j);
 	}
@@ -157,10 +157,10 @@ static json_t *component_json(const struct vti_sbom *s, size_t i)
 	const struct vt_component *c = &s->c[i];
 	json_t *j = json_object();
 	set(j, "type", json_string(vti_sbom_type(s, i)));
-	set(j, "bom-ref", vti_sbom_str(s->ref[i]));
-	set(j, "name", vti_sbom_str(c->name ? c->name : c->product ? c->product : "unknown"));
+	set(j, "bom-ref", vti_json_text(s->ref[i]));
+	set(j, "name", vti_json_text(c->name ? c->name : c->product ? c->product : "unknown"));
 	if (c->version)
-		set(j, "version", vti_sbom_str(c->version));
+		set(j, "version", vti_json_text(c->version));
 	const struct vt_object *own = vti_sbom_own_file(s, i);
 	if (own) {
 		char hex[VT_SHA256_HEX_LEN + 1];
@@ -168,9 +168,9 @@ static json_t *component_json(const struct vti_sbom *s, size_t i)
 		set(j, "hashes", sha256_hashes(hex));
 	}
 	if (c->cpe)
-		set(j, "cpe", vti_sbom_str(c->cpe));
+		set(j, "cpe", vti_json_text(c->cpe));
 	if (c->purl)
-		set(j, "purl", vti_sbom_str(c->purl));
+		set(j, "purl", vti_json_text(c->purl));
 
 	json_t *ev = json_object();
 	set(ev, "identity", identity_json(c));
@@ -260,7 +260,7 @@ static json_t *rating(const char *method, double score, const char *severity, co
 	set(j, "severity", json_string(lower));
 	set(j, "method", json_string(method));
 	if (vector)
-		set(j, "vector", vti_sbom_str(vector));
+		set(j, "vector", vti_json_text(vector));
 	return j;
 }
 
@@ -333,11 +333,11 @@ static json_t *vulnerability_json(const struct vti_sbom *s, size_t i,
 	json_t *j = json_object();
 	char ref[512];
 	snprintf(ref, sizeof(ref), "%s/%s", m->cve, s->ref[i]);
-	set(j, "bom-ref", vti_sbom_str(ref));
-	set(j, "id", vti_sbom_str(m->cve));
+	set(j, "bom-ref", vti_json_text(ref));
+	set(j, "id", vti_json_text(m->cve));
 	char url[256];
 	snprintf(url, sizeof(url), "https://nvd.nist.gov/vuln/detail/%s", m->cve);
-	set(j, "source", json_pack("{s:s, s:o}", "name", "NVD", "url", vti_sbom_str(url)));
+	set(j, "source", json_pack("{s:s, s:o}", "name", "NVD", "url", vti_json_text(url)));
 	json_t *ratings = json_array();
 	if (m->cvss4_score > 0 || m->cvss4_vector)
 		json_array_append_new(ratings, rating("CVSSv4", m->cvss4_score, m->cvss4_severity,
@@ -357,11 +357,11 @@ static json_t *vulnerability_json(const struct vti_sbom *s, size_t i,
 	else
 		json_decref(cwes);
 	if (m->description)
-		set(j, "description", vti_sbom_str(m->description));
+		set(j, "description", vti_json_text(m->description));
 	if (m->fixed) {
 		char rec[256];
 		snprintf(rec, sizeof(rec), "Upgrade to version %s or later.", m->fixed);
-		set(j, "recommendation", vti_sbom_str(rec));
+		set(j, "recommendation", vti_json_text(rec));
 	}
 	set(j, "published", rfc3339(m->published));
 	set(j, "updated", rfc3339(m->last_modified));
@@ -373,16 +373,16 @@ static json_t *vulnerability_json(const struct vti_sbom *s, size_t i,
 		if (just)
 			set(an, "justification", json_string(just));
 		if (v->vex_detail || (v->vex_justification && !just))
-			set(an, "detail", vti_sbom_str(v->vex_detail ? v->vex_detail
+			set(an, "detail", vti_json_text(v->vex_detail ? v->vex_detail
 								    : v->vex_justification));
 		set(j, "analysis", an);
 	}
 	json_t *aff = json_object();
-	set(aff, "ref", vti_sbom_str(s->ref[i]));
+	set(aff, "ref", vti_json_text(s->ref[i]));
 	if (s->c[i].version) {
 		json_t *vers = json_array();
 		json_array_append_new(vers, json_pack("{s:o, s:s}", "version",
-						      vti_sbom_str(s->c[i].version), "status",
+						      vti_json_text(s->c[i].version), "status",
 						      v->suppressed ? "unaffected" : "affected"));
 		set(aff, "versions", vers);
 	}
@@ -432,17 +432,17 @@ static json_t *dependencies_json(const struct vti_sbom *s)
 	json_t *top = json_array();
 	for (size_t i = 0; i < s->n; i++)
 		if (s->top[i])
-			json_array_append_new(top, vti_sbom_str(s->ref[i]));
+			json_array_append_new(top, vti_json_text(s->ref[i]));
 	json_t *art = json_object();
 	set(art, "ref", json_string(ARTIFACT_REF));
 	set(art, "dependsOn", top);
 	json_array_append_new(a, art);
 	for (size_t i = 0; i < s->n; i++) {
 		json_t *d = json_object();
-		set(d, "ref", vti_sbom_str(s->ref[i]));
+		set(d, "ref", vti_json_text(s->ref[i]));
 		json_t *on = json_array();
 		for (size_t k = 0; k < s->n_deps[i]; k++)
-			json_array_append_new(on, vti_sbom_str(s->ref[s->deps[i][k]]));
+			json_array_append_new(on, vti_json_text(s->ref[s->deps[i][k]]));
 		set(d, "dependsOn", on);
 		json_array_append_new(a, d);
 	}

@@ -3,74 +3,16 @@
  * Complete: every input, object and diagnostic of the review. Objects are streamed one
  * per line inside the "objects" array so memory stays flat for trees of any size; each
  * line is built and dumped with jansson, which escapes every string (names from the
- * artifact may hold any bytes: invalid UTF-8 is replaced, see json_str()).
+ * artifact may hold any bytes: invalid UTF-8 is replaced, see vti_json_text()).
  */
 #include "core/internal.h"
 
 #include <jansson.h>
 #include <time.h>
 
+#include "report/json_text.h"
+
 #define SCHEMA_VERSION "1.0"
-
-/* Length of the valid UTF-8 sequence at s (n bytes available), 0 if invalid
- * (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF). */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned char c = s[0];
-	if (c < 0x80)
-		return 1;
-	size_t len = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
-	if (!len || len > n)
-		return 0;
-	for (size_t k = 1; k < len; k++)
-		if ((s[k] & 0xc0) != 0x80)
-			return 0;
-	if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] > 0x9f) || (c == 0xf0 && s[1] < 0x90) ||
-	    (c == 0xf4 && s[1] > 0x8f))
-		return 0;
-	return len;
-}
-
-static bool valid_utf8(const char *s)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t n = strlen(s);
-	for (size_t i = 0, l; i < n; i += l)
-		if (!(l = utf8_len(u + i, n - i)))
-			return false;
-	return true;
-}
-
-/* A JSON string of s. Names from hostile artifacts may be invalid UTF-8, which JSON
- * cannot carry: each invalid byte becomes U+FFFD (objects also get "path_hex"). */
-static json_t *json_str(const char *s)
-{
-	if (!s)
-		return json_null();
-	if (valid_utf8(s))
-		return json_string(s);
-	const unsigned char *u = (const unsigned char *)s;
-	size_t n = strlen(s), o = 0;
-	char *d = malloc(n * 3 + 1);
-	if (!d)
-		return NULL;
-	for (size_t i = 0; i < n;) {
-		size_t l = utf8_len(u + i, n - i);
-		if (l) {
-			memcpy(d + o, s + i, l);
-			o += l;
-			i += l;
-		} else {
-			memcpy(d + o, "\xef\xbf\xbd", 3);
-			o += 3;
-			i++;
-		}
-	}
-	d[o] = 0;
-	json_t *j = json_string(d);
-	free(d);
-	return j;
-}
 
 static json_t *hex_of(const char *s)
 {
@@ -103,7 +45,7 @@ static json_t *diags_json(const struct vt_diag *d)
 		json_array_append_new(a, json_pack("{s:s, s:s, s:o}", "severity",
 						   vt_severity_name(d->severity), "code",
 						   vt_errname(d->code), "message",
-						   json_str(d->message)));
+						   vti_json_text(d->message)));
 	return a;
 }
 
@@ -111,7 +53,7 @@ static json_t *strings_json(const char *const *v, size_t n)
 {
 	json_t *a = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, json_str(v[i]));
+		json_array_append_new(a, vti_json_text(v[i]));
 	return a;
 }
 
@@ -128,13 +70,13 @@ static json_t *elf_json(const struct vt_elf_info *e)
 	json_object_set_new(j, "osabi", json_string(vt_elf_osabi_name(e->osabi)));
 	json_object_set_new(j, "flags", json_integer(e->flags));
 	json_object_set_new(j, "entry", json_integer((json_int_t)e->entry));
-	json_object_set_new(j, "interpreter", json_str(e->interp));
+	json_object_set_new(j, "interpreter", vti_json_text(e->interp));
 	json_object_set_new(j, "needed", strings_json(e->needed, e->n_needed));
-	json_object_set_new(j, "soname", json_str(e->soname));
+	json_object_set_new(j, "soname", vti_json_text(e->soname));
 	if (e->rpath)
-		json_object_set_new(j, "rpath", json_str(e->rpath));
+		json_object_set_new(j, "rpath", vti_json_text(e->rpath));
 	if (e->runpath)
-		json_object_set_new(j, "runpath", json_str(e->runpath));
+		json_object_set_new(j, "runpath", vti_json_text(e->runpath));
 	json_object_set_new(j, "linking", json_string(e->is_static ? "static" : "dynamic"));
 	json_object_set_new(j, "pie", json_boolean(e->is_pie));
 	json_object_set_new(j, "stripped", json_boolean(e->stripped));
@@ -203,7 +145,7 @@ static json_t *chunk_json(const struct vt_chunk_info *c)
 	json_t *j = json_object();
 	json_object_set_new(j, "format", json_string(c->format));
 	if (c->variant)
-		json_object_set_new(j, "variant", json_str(c->variant));
+		json_object_set_new(j, "variant", vti_json_text(c->variant));
 	json_object_set_new(j, "offset", json_integer((json_int_t)c->offset));
 	json_object_set_new(j, "length", json_integer((json_int_t)c->length));
 	if (c->gap_class) {
@@ -225,8 +167,8 @@ static json_t *object_json(const struct vt_object *o, const char *outdir)
 	json_object_set_new(j, "parent",
 			    o->parent == VT_NO_PARENT ? json_null() : json_integer((json_int_t)o->parent));
 	json_object_set_new(j, "input", json_integer(o->input));
-	json_object_set_new(j, "path", json_str(o->path));
-	if (!valid_utf8(o->path))
+	json_object_set_new(j, "path", vti_json_text(o->path));
+	if (!vti_valid_utf8(o->path))
 		json_object_set_new(j, "path_hex", hex_of(o->path));
 	json_object_set_new(j, "kind", json_string(vt_obj_kind_name(o->kind)));
 	json_object_set_new(j, "size", json_integer((json_int_t)o->size));
@@ -237,7 +179,7 @@ static json_t *object_json(const struct vt_object *o, const char *outdir)
 	if (o->nlink > 1 && o->kind != VT_OBJ_DIR)
 		json_object_set_new(j, "nlink", json_integer(o->nlink));
 	if (o->link_target)
-		json_object_set_new(j, "link_target", json_str(o->link_target));
+		json_object_set_new(j, "link_target", vti_json_text(o->link_target));
 	if (o->hardlink)
 		json_object_set_new(j, "hardlink", json_true());
 	if (o->kind == VT_OBJ_CHARDEV || o->kind == VT_OBJ_BLOCKDEV)
@@ -248,13 +190,13 @@ static json_t *object_json(const struct vt_object *o, const char *outdir)
 	if (o->chunk)
 		json_object_set_new(j, "chunk", chunk_json(o->chunk));
 	if (o->disk && outdir)
-		json_object_set_new(j, "extracted_path", json_str(o->disk));
+		json_object_set_new(j, "extracted_path", vti_json_text(o->disk));
 	if (o->hashed)
 		json_object_set_new(j, "sha256", sha_json(o->sha256));
 	if (o->magic)
-		json_object_set_new(j, "magic", json_str(o->magic));
+		json_object_set_new(j, "magic", vti_json_text(o->magic));
 	if (o->mime)
-		json_object_set_new(j, "mime", json_str(o->mime));
+		json_object_set_new(j, "mime", vti_json_text(o->mime));
 	if (o->elf)
 		json_object_set_new(j, "elf", elf_json(o->elf));
 	if (o->diags)
@@ -269,23 +211,23 @@ static json_t *finding_json(const struct vt_finding *f)
 	json_object_set_new(j, "rule", json_string(ru->id));
 	json_object_set_new(j, "category", json_string(ru->category));
 	json_object_set_new(j, "severity", json_string(vt_level_name(f->severity)));
-	json_object_set_new(j, "title", json_str(ru->title));
+	json_object_set_new(j, "title", vti_json_text(ru->title));
 	if (ru->cwe)
 		json_object_set_new(j, "cwe", json_string(ru->cwe));
 	if (f->message)
-		json_object_set_new(j, "message", json_str(f->message));
+		json_object_set_new(j, "message", vti_json_text(f->message));
 	if (f->object) {
 		json_object_set_new(j, "object", json_integer((json_int_t)f->object->id));
-		json_object_set_new(j, "path", json_str(f->object->path));
+		json_object_set_new(j, "path", vti_json_text(f->object->path));
 		if (f->object->fspath && f->object->fsroot != f->object)
-			json_object_set_new(j, "fspath", json_str(f->object->fspath));
+			json_object_set_new(j, "fspath", vti_json_text(f->object->fspath));
 	}
 	if (f->has_offset)
 		json_object_set_new(j, "offset", json_integer((json_int_t)f->offset));
 	if (f->excerpt)
-		json_object_set_new(j, "excerpt", json_str(f->excerpt));
+		json_object_set_new(j, "excerpt", vti_json_text(f->excerpt));
 	if (ru->remediation)
-		json_object_set_new(j, "remediation", json_str(ru->remediation));
+		json_object_set_new(j, "remediation", vti_json_text(ru->remediation));
 	return j;
 }
 
@@ -295,17 +237,17 @@ static json_t *evidence_json(const struct vt_occurrence *oc)
 	json_t *j = json_object();
 	if (oc->object) {
 		json_object_set_new(j, "object", json_integer((json_int_t)oc->object->id));
-		json_object_set_new(j, "path", json_str(oc->object->path));
+		json_object_set_new(j, "path", vti_json_text(oc->object->path));
 	}
 	json_object_set_new(j, "kind", json_string(vt_evidence_kind_name(e->kind)));
 	if (e->rule)
-		json_object_set_new(j, "rule", json_str(e->rule));
+		json_object_set_new(j, "rule", vti_json_text(e->rule));
 	if (e->has_offset)
 		json_object_set_new(j, "offset", json_integer((json_int_t)e->offset));
 	if (e->raw_version)
-		json_object_set_new(j, "raw_version", json_str(e->raw_version));
+		json_object_set_new(j, "raw_version", vti_json_text(e->raw_version));
 	if (e->excerpt)
-		json_object_set_new(j, "excerpt", json_str(e->excerpt));
+		json_object_set_new(j, "excerpt", vti_json_text(e->excerpt));
 	json_object_set_new(j, "confidence", json_integer(e->confidence));
 	return j;
 }
@@ -314,7 +256,7 @@ static json_t *vuln_json(const struct vt_component_vuln *v)
 {
 	const struct vt_vuln_match *m = v->match;
 	json_t *j = json_object();
-	json_object_set_new(j, "id", json_str(m->cve));
+	json_object_set_new(j, "id", vti_json_text(m->cve));
 	if (m->cvss3_vector) {
 		json_object_set_new(j, "cvss3", json_pack("{s:f, s:s?, s:s?}", "score", m->cvss3_score,
 							  "vector", m->cvss3_vector, "severity",
@@ -326,32 +268,32 @@ static json_t *vuln_json(const struct vt_component_vuln *v)
 							  m->cvss4_severity));
 	}
 	if (m->cwe)
-		json_object_set_new(j, "cwe", json_str(m->cwe));
+		json_object_set_new(j, "cwe", vti_json_text(m->cwe));
 	json_object_set_new(j, "kev", json_boolean(m->kev));
 	if (m->kev) {
 		if (m->kev_date_added)
-			json_object_set_new(j, "kev_date_added", json_str(m->kev_date_added));
+			json_object_set_new(j, "kev_date_added", vti_json_text(m->kev_date_added));
 		json_object_set_new(j, "kev_ransomware", json_boolean(m->kev_ransomware));
 	}
 	if (m->has_epss)
 		json_object_set_new(j, "epss", json_pack("{s:f, s:f}", "score", m->epss, "percentile",
 							 m->epss_percentile));
 	if (m->fixed)
-		json_object_set_new(j, "fixed", json_str(m->fixed));
+		json_object_set_new(j, "fixed", vti_json_text(m->fixed));
 	if (m->criteria)
-		json_object_set_new(j, "criteria", json_str(m->criteria));
+		json_object_set_new(j, "criteria", vti_json_text(m->criteria));
 	if (m->source)
-		json_object_set_new(j, "source", json_str(m->source));
+		json_object_set_new(j, "source", vti_json_text(m->source));
 	if (m->published)
-		json_object_set_new(j, "published", json_str(m->published));
+		json_object_set_new(j, "published", vti_json_text(m->published));
 	if (m->description)
-		json_object_set_new(j, "description", json_str(m->description));
+		json_object_set_new(j, "description", vti_json_text(m->description));
 	if (v->vex_status) {
 		json_t *x = json_pack("{s:s}", "status", v->vex_status);
 		if (v->vex_justification)
-			json_object_set_new(x, "justification", json_str(v->vex_justification));
+			json_object_set_new(x, "justification", vti_json_text(v->vex_justification));
 		if (v->vex_detail)
-			json_object_set_new(x, "detail", json_str(v->vex_detail));
+			json_object_set_new(x, "detail", vti_json_text(v->vex_detail));
 		json_object_set_new(j, "vex", x);
 	}
 	return j;
@@ -361,22 +303,22 @@ static json_t *component_json(const struct vt_component *c)
 {
 	json_t *j = json_object();
 	json_object_set_new(j, "index", json_integer((json_int_t)c->index));
-	json_object_set_new(j, "product", json_str(c->product));
-	json_object_set_new(j, "name", json_str(c->name));
-	json_object_set_new(j, "version", json_str(c->version));
+	json_object_set_new(j, "product", vti_json_text(c->product));
+	json_object_set_new(j, "name", vti_json_text(c->name));
+	json_object_set_new(j, "version", vti_json_text(c->version));
 	if (c->update)
-		json_object_set_new(j, "update", json_str(c->update));
+		json_object_set_new(j, "update", vti_json_text(c->update));
 	if (c->part)
-		json_object_set_new(j, "part", json_str(c->part));
+		json_object_set_new(j, "part", vti_json_text(c->part));
 	if (c->cpe)
-		json_object_set_new(j, "cpe", json_str(c->cpe));
+		json_object_set_new(j, "cpe", vti_json_text(c->cpe));
 	json_object_set_new(j, "cpe_pairs", strings_json(c->cpe_pairs, c->n_cpe_pairs));
 	if (c->purl)
-		json_object_set_new(j, "purl", json_str(c->purl));
+		json_object_set_new(j, "purl", vti_json_text(c->purl));
 	json_object_set_new(j, "confidence", json_integer(c->confidence));
 	json_object_set_new(j, "in_catalogue", json_boolean(c->in_catalogue));
 	if (c->container)
-		json_object_set_new(j, "contained_in", json_str(c->container->path));
+		json_object_set_new(j, "contained_in", vti_json_text(c->container->path));
 	json_t *dep = json_array();
 	for (size_t i = 0; i < c->n_depends; i++)
 		json_array_append_new(dep, json_integer((json_int_t)c->depends[i]));
@@ -426,7 +368,7 @@ static vt_err write_json(const struct vt_review *r, const struct vt_report_opts 
 	for (size_t i = 0; i < vt_review_input_count(r); i++) {
 		const struct vt_input *in = vt_review_input(r, i);
 		json_t *j = json_object();
-		json_object_set_new(j, "path", json_str(in->path));
+		json_object_set_new(j, "path", vti_json_text(in->path));
 		json_object_set_new(j, "kind", json_string(vt_obj_kind_name(in->kind)));
 		json_object_set_new(j, "status", json_string(in->status ? vt_errname(in->status)
 									  : "ok"));
@@ -459,7 +401,7 @@ static vt_err write_json(const struct vt_review *r, const struct vt_report_opts 
 	ok = ok && put(f, ",\n\"timings\":", timings, flags);
 	ok = ok && put(f, ",\n\"inputs\":", inputs, flags);
 	if (outdir)
-		ok = ok && put(f, ",\n\"output_dir\":", json_str(outdir), flags);
+		ok = ok && put(f, ",\n\"output_dir\":", vti_json_text(outdir), flags);
 	ok = ok && put(f, ",\n\"summary\":", summary, flags);
 	ok = ok && put(f, ",\n\"diagnostics\":", diags_json(vt_review_diags(r)), flags);
 	ok = ok && fputs(",\n\"findings\":[", f) != EOF;

@@ -72,7 +72,7 @@ static json_t *input_package(const struct vti_sbom_input *si, const char *id)
 {
 	json_t *p = json_object();
 	set(p, "SPDXID", json_string(id));
-	set(p, "name", vti_sbom_str(si->name));
+	set(p, "name", vti_json_text(si->name));
 	set(p, "downloadLocation", json_string("NOASSERTION"));
 	set(p, "filesAnalyzed", json_false());
 	if (si->has_sha256)
@@ -129,7 +129,7 @@ static json_t *evidence_comment(const struct vti_sbom *s, const struct vt_compon
 		shown++;
 	}
 	add(&b, ".");
-	json_t *j = vti_sbom_str(vt_buf_str(&b));
+	json_t *j = vti_json_text(vt_buf_str(&b));
 	vt_buf_release(&b);
 	return j;
 }
@@ -139,9 +139,9 @@ static json_t *component_package(const struct vti_sbom *s, size_t i, const char 
 	const struct vt_component *c = &s->c[i];
 	json_t *p = json_object();
 	set(p, "SPDXID", json_string(id));
-	set(p, "name", vti_sbom_str(c->name ? c->name : c->product ? c->product : "unknown"));
+	set(p, "name", vti_json_text(c->name ? c->name : c->product ? c->product : "unknown"));
 	if (c->version)
-		set(p, "versionInfo", vti_sbom_str(c->version));
+		set(p, "versionInfo", vti_json_text(c->version));
 	set(p, "downloadLocation", json_string("NOASSERTION"));
 	set(p, "filesAnalyzed", json_false());
 	const struct vt_object *own = vti_sbom_own_file(s, i);
@@ -156,11 +156,11 @@ static json_t *component_package(const struct vti_sbom *s, size_t i, const char 
 	if (c->purl)
 		json_array_append_new(refs, json_pack("{s:s, s:s, s:o}", "referenceCategory",
 						      "PACKAGE-MANAGER", "referenceType", "purl",
-						      "referenceLocator", vti_sbom_str(c->purl)));
+						      "referenceLocator", vti_json_text(c->purl)));
 	if (c->cpe)
 		json_array_append_new(refs, json_pack("{s:s, s:s, s:o}", "referenceCategory",
 						      "SECURITY", "referenceType", "cpe23Type",
-						      "referenceLocator", vti_sbom_str(c->cpe)));
+						      "referenceLocator", vti_json_text(c->cpe)));
 	/* vulnerabilities a VEX statement does not suppress, as security advisories */
 	for (size_t k = 0; c->vulns && k < c->n_vulns; k++) {
 		const struct vt_vuln_match *m = c->vulns[k].match;
@@ -170,7 +170,7 @@ static json_t *component_package(const struct vti_sbom *s, size_t i, const char 
 		snprintf(url, sizeof(url), "https://nvd.nist.gov/vuln/detail/%s", m->cve);
 		json_array_append_new(refs, json_pack("{s:s, s:s, s:o}", "referenceCategory",
 						      "SECURITY", "referenceType", "advisory",
-						      "referenceLocator", vti_sbom_str(url)));
+						      "referenceLocator", vti_json_text(url)));
 	}
 	if (json_array_size(refs))
 		set(p, "externalRefs", refs);
@@ -262,8 +262,8 @@ vt_err vti_spdx_write(const struct vt_review *r, const struct vt_component *c, s
 		set(doc, "spdxVersion", json_string("SPDX-2.3"));
 		set(doc, "dataLicense", json_string("CC0-1.0"));
 		set(doc, "SPDXID", json_string("SPDXRef-DOCUMENT"));
-		set(doc, "name", vti_sbom_str(docname));
-		set(doc, "documentNamespace", vti_sbom_str(ns));
+		set(doc, "name", vti_json_text(docname));
+		set(doc, "documentNamespace", vti_json_text(ns));
 		free(ns);
 		json_t *ci = json_object();
 		json_t *creators = json_array();

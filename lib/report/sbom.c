@@ -9,66 +9,11 @@
 #include <openssl/rand.h>
 #include <time.h>
 
+#include "report/json_text.h"
 #include "report/sbom.h"
 
 #define ET_EXEC_ 2
 #define ET_DYN_ 3
-
-/* Length of the valid UTF-8 sequence at s (n bytes available), 0 if invalid. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned char c = s[0];
-	if (c < 0x80)
-		return 1;
-	size_t len = c >= 0xc2 && c <= 0xdf   ? 2
-		     : c >= 0xe0 && c <= 0xef ? 3
-		     : c >= 0xf0 && c <= 0xf4 ? 4
-					      : 0;
-	if (!len || len > n)
-		return 0;
-	for (size_t k = 1; k < len; k++)
-		if ((s[k] & 0xc0) != 0x80)
-			return 0;
-	if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] > 0x9f) ||
-	    (c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] > 0x8f))
-		return 0;
-	return len;
-}
-
-json_t *vti_sbom_str(const char *s)
-{
-	if (!s)
-		return json_null();
-	const unsigned char *u = (const unsigned char *)s;
-	size_t n = strlen(s), i = 0;
-	while (i < n) {
-		size_t l = utf8_len(u + i, n - i);
-		if (!l)
-			break;
-		i += l;
-	}
-	if (i == n)
-		return json_stringn(s, n);
-	char *d = malloc(n * 3 + 1);
-	if (!d)
-		return NULL;
-	size_t o = 0;
-	for (i = 0; i < n;) {
-		size_t l = utf8_len(u + i, n - i);
-		if (l) {
-			memcpy(d + o, s + i, l);
-			o += l;
-			i += l;
-		} else {
-			memcpy(d + o, "\xef\xbf\xbd", 3);
-			o += 3;
-			i++;
-		}
-	}
-	json_t *j = json_stringn(d, o);
-	free(d);
-	return j;
-}
 
 vt_err vti_sbom_dump(json_t *j, FILE *f)
 {

@@ -4,7 +4,8 @@
  * Both writers take the components as an array (normally the review's own list, in tests a
  * hand-built one) so they can be exercised without the identification that fills a review.
  * Component fields come from the catalogue and from hostile artifacts (package names, version
- * strings, paths): every string goes through vti_sbom_str(), which keeps JSON valid UTF-8.
+ * strings, paths): every string goes through vti_json_text() (report/json_text.h), which
+ * keeps JSON valid UTF-8.
  */
 #ifndef VTI_SBOM_H
 #define VTI_SBOM_H
@@ -12,6 +13,8 @@
 #include "core/internal.h"
 
 #include <jansson.h>
+
+#include "report/json_text.h"
 
 /* The artifact an SBOM describes: one input of the review. */
 struct vti_sbom_input {
@@ -69,8 +72,6 @@ vt_err vti_sbom_uuid(char out[37]) VT_MUST_CHECK;
 /* RFC 3339 UTC time ("2024-03-01T00:00:00Z"). */
 void vti_sbom_time(int64_t t, char *buf, size_t n);
 
-/* A JSON string of s (NULL: JSON null); bytes that are not valid UTF-8 become U+FFFD. */
-json_t *vti_sbom_str(const char *s);
 
 /* Dumps j (stolen) to f, indented, with a final newline; VT_EIO on a write error. */
 vt_err vti_sbom_dump(json_t *j, FILE *f) VT_MUST_CHECK;

@@ -9,50 +9,21 @@
 #include "core/internal.h"
 
 #include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "review/review_int.h"
 #include "vulndb/vex.h"
 
 #define VEX_MAX (64u << 20)
 
-static vt_err read_file(const char *path, size_t max, struct vt_arena *a, struct vt_span *out)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return vt_err_from_errno(errno);
-	struct stat st;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > max) {
-		close(fd);
-		return VT_ELIMIT;
-	}
-	size_t len = (size_t)st.st_size, got = 0;
-	uint8_t *b = vt_arena_alloc(a, len + 1);
-	if (!b) {
-		close(fd);
-		return VT_ENOMEM;
-	}
-	while (got < len) {
-		ssize_t n = read(fd, b + got, len - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fd);
-	*out = vt_span_make(b, got);
-	return VT_OK;
-}
-
 static void apply_vex(struct vt_review *r, struct vt_arena *a)
 {
-	struct vt_span doc;
-	vt_err e = read_file(r->opts.vex, VEX_MAX, a, &doc);
+	struct vt_buf doc;
+	vt_buf_init(&doc, VEX_MAX);
+	vt_err e = vt_buf_read_file(&doc, AT_FDCWD, r->opts.vex, false);
 	struct vti_vex vex = {0};
 	if (!e)
-		e = vti_vex_parse(doc, a, &vex);
+		e = vti_vex_parse(vt_span_make(doc.data, doc.len), a, &vex); /* copies into a */
+	vt_buf_release(&doc);
 	if (e) {
 		vti_review_diag(r, VT_SEV_ERROR, e, "cannot use the VEX document '%s': %s",
 				r->opts.vex, vt_strerror(e));

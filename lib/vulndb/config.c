@@ -410,6 +410,24 @@ bool vti_entry_satisfied(const char *criteria, const char *si, const char *se, c
 	return satisfies(&e, t);
 }
 
+bool vti_entry_version_satisfied(const char *part, const char *version, const char *update,
+				 const char *si, const char *se, const char *ei, const char *ee,
+				 const struct vti_target *t)
+{
+	struct entry e = {.vulnerable = true, .parsed = true};
+	for (int i = 0; i < VTI_CPE_NATTR; i++)
+		e.cpe.attr[i] = "*";
+	e.cpe.attr[VTI_CPE_PART] = part && *part ? part : "*";
+	e.cpe.attr[VTI_CPE_VERSION] = version && *version ? version : "*";
+	e.cpe.attr[VTI_CPE_UPDATE] = update && *update ? update : "*";
+	e.si = si && *si ? si : NULL;
+	e.se = se && *se ? se : NULL;
+	e.ei = ei && *ei ? ei : NULL;
+	e.ee = ee && *ee ? ee : NULL;
+	char tp[2] = {t->part, 0};
+	return vti_cpe_attr_match(e.cpe.attr[VTI_CPE_PART], tp) && version_ok(&e, t);
+}
+
 vt_err vti_config_eval(const json_t *configurations, const struct vti_target *targets,
 		       size_t n, size_t which, struct vt_arena *a, bool *matched,
 		       struct vti_cfg_hit *hit)

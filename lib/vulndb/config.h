@@ -59,4 +59,12 @@ vt_err vti_config_eval(const json_t *configurations, const struct vti_target *ta
 bool vti_entry_satisfied(const char *criteria, const char *si, const char *se, const char *ei,
 			 const char *ee, const struct vti_target *t);
 
+/* The part and version half of that test, on attributes already parsed (as
+ * vti_cpe_parse() gives them: the index of the database stores them so): part, version
+ * and update of the entry (NULL or "" for ANY) and its range bounds. For an index whose
+ * rows were selected by vendor and product already. */
+bool vti_entry_version_satisfied(const char *part, const char *version, const char *update,
+				 const char *si, const char *se, const char *ei, const char *ee,
+				 const struct vti_target *t);
+
 #endif

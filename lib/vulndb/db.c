@@ -16,6 +16,7 @@
 
 #include "vulndb/cpe.h"
 #include "vulndb/db.h"
+#include "vulndb/import.h"
 
 /* Version 1: the first schema. A later version adds a step to migrate[] and never edits
  * an earlier one. */
@@ -558,11 +559,6 @@ static void lower(char *s)
 		*s = (char)tolower((unsigned char)*s);
 }
 
-static const char *jstr(const json_t *o, const char *k)
-{
-	return json_string_value(json_object_get(o, k));
-}
-
 /* Index entries: one per vulnerable cpeMatch of the configurations, with its version and
  * range, so matching reads only the CVEs whose entries can hold for a component. */
 static vt_err index_node(struct vti_imp *imp, const char *cve, const char *source,
@@ -576,7 +572,7 @@ static vt_err index_node(struct vti_imp *imp, const char *cve, const char *sourc
 	json_array_foreach(cm, i, m) {
 		if (!json_is_true(json_object_get(m, "vulnerable")))
 			continue;
-		const char *crit = jstr(m, "criteria");
+		const char *crit = vti_jstr(m, "criteria");
 		struct vti_cpe cpe;
 		if (!crit || vti_cpe_parse(crit, a, &cpe) != VT_OK)
 			continue;
@@ -596,10 +592,10 @@ static vt_err index_node(struct vti_imp *imp, const char *cve, const char *sourc
 		bind_text(s, 5, source);
 		bind_text(s, 6, cpe.attr[VTI_CPE_VERSION]);
 		bind_text(s, 7, cpe.attr[VTI_CPE_UPDATE]);
-		bind_text(s, 8, jstr(m, "versionStartIncluding"));
-		bind_text(s, 9, jstr(m, "versionStartExcluding"));
-		bind_text(s, 10, jstr(m, "versionEndIncluding"));
-		bind_text(s, 11, jstr(m, "versionEndExcluding"));
+		bind_text(s, 8, vti_jstr(m, "versionStartIncluding"));
+		bind_text(s, 9, vti_jstr(m, "versionStartExcluding"));
+		bind_text(s, 10, vti_jstr(m, "versionEndIncluding"));
+		bind_text(s, 11, vti_jstr(m, "versionEndExcluding"));
 		vt_err e = step_done(imp, s, "index");
 		if (e)
 			return e;

@@ -447,24 +447,24 @@ static vt_err import_archive(struct vti_imp *imp, struct archive *ar)
 	return VT_OK;
 }
 
-/* ---- files and directories ---- */
-
-static vt_err read_fd(struct vti_imp *imp, int fd, struct vt_buf *b)
+const char *vti_english(const json_t *descriptions)
 {
-	char tmp[1 << 16];
-	for (;;) {
-		ssize_t n = read(fd, tmp, sizeof(tmp));
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return vt_err_from_errno(errno);
-		}
-		if (n == 0)
-			return VT_OK;
-		if (vt_buf_add(b, tmp, (size_t)n) != VT_OK)
-			return VT_ELIMIT;
+	size_t i;
+	const json_t *d;
+	const char *first = NULL;
+	json_array_foreach(descriptions, i, d) {
+		const char *v = vti_jstr(d, "value"), *lang = vti_jstr(d, "lang");
+		if (!v)
+			continue;
+		if (lang && !strncmp(lang, "en", 2))
+			return v;
+		if (!first)
+			first = v;
 	}
+	return first;
 }
+
+/* ---- files and directories ---- */
 
 static vt_err import_fd(struct vti_imp *imp, int fd, off_t size)
 {
@@ -474,7 +474,7 @@ static vt_err import_fd(struct vti_imp *imp, int fd, off_t size)
 		vt_buf_release(&b);
 		return imp->fatal = VT_ENOMEM;
 	}
-	vt_err e = read_fd(imp, fd, &b);
+	vt_err e = vt_buf_read_fd(&b, fd);
 	if (e == VT_ELIMIT) {
 		vti_imp_diag(imp, "file larger than %zu bytes", VTI_IMPORT_MAX_FILE);
 		e = VT_OK;

@@ -43,6 +43,10 @@ static inline const char *vti_jstr(const json_t *o, const char *k)
 	return json_string_value(json_object_get(o, k));
 }
 
+/* The English text of a {"lang", "value"} array (NVD and CVE 5 descriptions), else the
+ * first text; NULL when there is none. Borrowed from the array. */
+const char *vti_english(const json_t *descriptions);
+
 /* Per-format importers. */
 
 /* One NVD CVE record: bare, wrapped as {"cve": ...}, or the nvd-data-overrides shape

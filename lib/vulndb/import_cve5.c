@@ -323,23 +323,6 @@ static vt_err add_cwes(const json_t *cont, struct vt_buf *b)
 	return VT_OK;
 }
 
-static const char *english(const json_t *descriptions)
-{
-	size_t i;
-	const json_t *d;
-	const char *first = NULL;
-	json_array_foreach(descriptions, i, d) {
-		const char *v = vti_jstr(d, "value"), *lang = vti_jstr(d, "lang");
-		if (!v)
-			continue;
-		if (lang && !strncmp(lang, "en", 2))
-			return v;
-		if (!first)
-			first = v;
-	}
-	return first;
-}
-
 vt_err vti_import_cve5(struct vti_imp *imp, const json_t *rec)
 {
 	const json_t *meta = json_object_get(rec, "cveMetadata");
@@ -357,9 +340,9 @@ vt_err vti_import_cve5(struct vti_imp *imp, const json_t *rec)
 	r.status = state && !strcmp(state, "REJECTED") ? "Rejected" : NULL;
 	r.published = vti_jstr(meta, "datePublished");
 	r.last_modified = vti_jstr(meta, "dateUpdated");
-	r.description = english(json_object_get(cna, "descriptions"));
+	r.description = vti_english(json_object_get(cna, "descriptions"));
 	if (!r.description)
-		r.description = english(json_object_get(cna, "rejectedReasons"));
+		r.description = vti_english(json_object_get(cna, "rejectedReasons"));
 	const char *kev_added = NULL;
 	take_metrics(cna, &r, &kev_added);
 	size_t i;

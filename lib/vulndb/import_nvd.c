@@ -88,23 +88,6 @@ static char *cwe_list(const json_t *weaknesses)
 	return (char *)vt_buf_take(&b, &len);
 }
 
-static const char *english(const json_t *descriptions)
-{
-	size_t i;
-	const json_t *d;
-	const char *first = NULL;
-	json_array_foreach(descriptions, i, d) {
-		const char *v = vti_jstr(d, "value"), *lang = vti_jstr(d, "lang");
-		if (!v)
-			continue;
-		if (lang && !strncmp(lang, "en", 2))
-			return v;
-		if (!first)
-			first = v;
-	}
-	return first;
-}
-
 vt_err vti_import_nvd_record(struct vti_imp *imp, const json_t *rec)
 {
 	if (!json_is_object(rec)) {
@@ -130,7 +113,7 @@ vt_err vti_import_nvd_record(struct vti_imp *imp, const json_t *rec)
 		return VT_OK;
 	}
 	vti_imp_record_begin(imp);
-	r.description = english(json_object_get(cve, "descriptions"));
+	r.description = vti_english(json_object_get(cve, "descriptions"));
 	if (!r.description && ann)
 		r.description = vti_jstr(ann, "description");
 	r.published = vti_jstr(cve, "published");

@@ -21,61 +21,15 @@ static bool empty(const char *s)
 	return !s || !*s;
 }
 
-/* The version without a trailing letter suffix on its last number ("9.3p1" -> "9.3"), in
- * buf; NULL when there is none. vti_config_eval() compares such a version as its base
- * against bounds that carry no suffix, so the prefilter must try both. */
-static const char *base_version(const char *v, char *buf, size_t n)
+/* Can an index entry be the hit for target t? Exactly the per-entry test of
+ * vti_config_eval() (vendor and product were selected by the query already). */
+static bool entry_may_hold(const struct vti_target *t, sqlite3_stmt *s)
 {
-	size_t len = strlen(v), cut = 0;
-	for (size_t i = 0; i + 1 < len; i++)
-		if (v[i] >= '0' && v[i] <= '9' && v[i + 1] >= 'a' && v[i + 1] <= 'z')
-			cut = i + 1;
-	if (!cut || cut >= n)
-		return NULL;
-	for (size_t i = cut; i < len; i++) /* the suffix is one run: "p1", "k", "rc1" */
-		if (!((v[i] >= 'a' && v[i] <= 'z') || (v[i] >= '0' && v[i] <= '9')))
-			return NULL;
-	memcpy(buf, v, cut);
-	buf[cut] = 0;
-	return buf;
-}
-
-static bool in_range(const char *v, const char *si, const char *se, const char *ei, const char *ee)
-{
-	if (si && vti_version_cmp(v, si) < 0)
-		return false;
-	if (se && vti_version_cmp(v, se) <= 0)
-		return false;
-	if (ei && vti_version_cmp(v, ei) > 0)
-		return false;
-	if (ee && vti_version_cmp(v, ee) >= 0)
-		return false;
-	return true;
-}
-
-/* Can an index entry hold for a target? A superset of vti_config_eval()'s own test of
- * one entry (docs/matching.md): NA matches an unknown version; "9.3p1" is also tried as
- * "9.3"; exact versions compare as versions ("1.35" equals "1.35.0"). */
-static bool entry_may_hold(const struct vt_vuln_query *q, sqlite3_stmt *s)
-{
-	const char *part = (const char *)sqlite3_column_text(s, 2);
-	const char *ver = (const char *)sqlite3_column_text(s, 3);
-	const char *si = (const char *)sqlite3_column_text(s, 5);
-	const char *se = (const char *)sqlite3_column_text(s, 6);
-	const char *ei = (const char *)sqlite3_column_text(s, 7);
-	const char *ee = (const char *)sqlite3_column_text(s, 8);
-	char qp[2] = {q->part ? q->part : 'a', 0};
-	if (part && !vti_cpe_attr_match(part, qp))
-		return false;
-	bool range = si || se || ei || ee;
-	if (empty(q->version))
-		return !range && (!ver || !strcmp(ver, "*") || !strcmp(ver, "-"));
-	char buf[256];
-	const char *base = base_version(q->version, buf, sizeof(buf));
-	if (range)
-		return in_range(q->version, si, se, ei, ee) || (base && in_range(base, si, se, ei, ee));
-	return !ver || vti_cpe_attr_match(ver, q->version) || !vti_version_cmp(ver, q->version) ||
-	       (base && !vti_version_cmp(ver, base));
+	return vti_entry_version_satisfied(
+		(const char *)sqlite3_column_text(s, 2), (const char *)sqlite3_column_text(s, 3),
+		(const char *)sqlite3_column_text(s, 4), (const char *)sqlite3_column_text(s, 5),
+		(const char *)sqlite3_column_text(s, 6), (const char *)sqlite3_column_text(s, 7),
+		(const char *)sqlite3_column_text(s, 8), t);
 }
 
 /* Targets by lowercase vendor and product, to hand vti_config_eval only the targets a
@@ -322,7 +276,7 @@ vt_err vt_vulndb_match(struct vt_vulndb *db, const struct vt_vuln_query *q, size
 		sqlite3_bind_text(s, 2, product, -1, SQLITE_TRANSIENT);
 		int rc;
 		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-			if (!entry_may_hold(&q[i], s))
+			if (!entry_may_hold(&targets[i], s))
 				continue;
 			if (nc == cap) {
 				size_t ncap = cap ? cap * 2 : 64;

@@ -12,10 +12,10 @@
  */
 #include "core/internal.h"
 
-#include <curl/curl.h>
 #include <pthread.h>
 #include <time.h>
 
+#include "vulndb/curl_lazy.h"
 #include "vulndb/import.h"
 
 #define NVD_URL "https://services.nvd.nist.gov/rest/json/cves/2.0"
@@ -27,6 +27,7 @@ struct upd {
 	const struct vt_vulndb_update_opts *o;
 	struct vt_vulndb_update_stats *st;
 	CURL *curl;
+	const struct vti_curl *cu; /* libcurl, loaded on first use */
 	long delay_ms, backoff_ms;
 	unsigned retries;
 	struct timespec last; /* start of the last NVD request */
@@ -71,36 +72,36 @@ static CURLcode http_get(struct upd *u, const char *url, bool nvd, struct vt_buf
 			 long *status, char *why, size_t whycap)
 {
 	CURL *c = u->curl;
-	curl_easy_reset(c);
+	u->cu->easy_reset(c);
 	char errbuf[CURL_ERROR_SIZE] = "";
 	struct curl_slist *hdr = NULL;
 	char keyhdr[256];
 	if (nvd && u->o->api_key && *u->o->api_key) {
 		snprintf(keyhdr, sizeof(keyhdr), "apiKey: %s", u->o->api_key);
-		hdr = curl_slist_append(hdr, keyhdr);
+		hdr = u->cu->slist_append(hdr, keyhdr);
 	}
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, body);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 30L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, u->o->timeout_s > 0 ? u->o->timeout_s : 120L);
-	curl_easy_setopt(c, CURLOPT_USERAGENT, "vetter/" VT_VERSION);
+	u->cu->easy_setopt(c, CURLOPT_URL, url);
+	u->cu->easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
+	u->cu->easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	u->cu->easy_setopt(c, CURLOPT_WRITEDATA, body);
+	u->cu->easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+	u->cu->easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+	u->cu->easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
+	u->cu->easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	u->cu->easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	u->cu->easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+	u->cu->easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	u->cu->easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 30L);
+	u->cu->easy_setopt(c, CURLOPT_TIMEOUT, u->o->timeout_s > 0 ? u->o->timeout_s : 120L);
+	u->cu->easy_setopt(c, CURLOPT_USERAGENT, "vetter/" VT_VERSION);
 	vt_buf_reset(body);
-	CURLcode rc = curl_easy_perform(c);
+	CURLcode rc = u->cu->easy_perform(c);
 	*status = 0;
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
-	curl_slist_free_all(hdr);
+	u->cu->easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
+	u->cu->slist_free_all(hdr);
 	u->st->requests++;
 	if (rc != CURLE_OK)
-		snprintf(why, whycap, "%s", errbuf[0] ? errbuf : curl_easy_strerror(rc));
+		snprintf(why, whycap, "%s", errbuf[0] ? errbuf : u->cu->easy_strerror(rc));
 	else if (*status != 200)
 		snprintf(why, whycap, "HTTP %ld", *status);
 	return rc;
@@ -289,8 +290,8 @@ static char *page_url(struct upd *u, const char *base, const struct cursor *c, u
 {
 	char *ws = NULL, *we = NULL, *url = NULL;
 	if (c->windowed) {
-		ws = curl_easy_escape(u->curl, c->ws, 0);
-		we = curl_easy_escape(u->curl, c->we, 0);
+		ws = u->cu->easy_escape(u->curl, c->ws, 0);
+		we = u->cu->easy_escape(u->curl, c->we, 0);
 		if (!ws || !we)
 			goto out;
 	}
@@ -305,8 +306,8 @@ static char *page_url(struct upd *u, const char *base, const struct cursor *c, u
 		url = NULL;
 	}
 out:
-	curl_free(ws);
-	curl_free(we);
+	u->cu->free(ws);
+	u->cu->free(we);
 	return url;
 }
 
@@ -424,11 +425,6 @@ static vt_err download(struct upd *u, const char *url, const char *what)
 	return e;
 }
 
-static void curl_init_once(void)
-{
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-}
-
 vt_err vt_vulndb_update(struct vt_vulndb *db, const struct vt_vulndb_update_opts *o,
 			struct vt_vulndb_update_stats *st)
 {
@@ -444,16 +440,17 @@ vt_err vt_vulndb_update(struct vt_vulndb *db, const struct vt_vulndb_update_opts
 	if (db->readonly)
 		return vti_db_fail(db, VT_EACCES, "the database is open read-only");
 	db->err[0] = 0;
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
-	pthread_once(&once, curl_init_once);
 	struct upd u = {.db = db, .o = o, .st = st};
+	char why[256];
+	if (!(u.cu = vti_curl(why, sizeof(why))))
+		return vti_db_fail(db, VT_EUNSUPPORTED, "%s", why);
 	bool key = o->api_key && *o->api_key;
 	u.delay_ms = o->delay_ms >= 0 ? o->delay_ms : key ? 600 : 6000;
 	u.delay_ms = env_ms("VETTER_NVD_DELAY_MS", u.delay_ms);
 	u.backoff_ms = o->backoff_ms > 0 ? o->backoff_ms : 6000;
 	u.backoff_ms = env_ms("VETTER_NVD_BACKOFF_MS", u.backoff_ms);
 	u.retries = o->max_retries ? o->max_retries : 5;
-	u.curl = curl_easy_init();
+	u.curl = u.cu->easy_init();
 	if (!u.curl)
 		return VT_ENOMEM;
 	vt_err e = VT_OK;
@@ -463,7 +460,7 @@ vt_err vt_vulndb_update(struct vt_vulndb *db, const struct vt_vulndb_update_opts
 		e = download(&u, o->kev_url, "kev");
 	if (!e && o->epss_url)
 		e = download(&u, o->epss_url, "epss");
-	curl_easy_cleanup(u.curl);
+	u.cu->easy_cleanup(u.curl);
 	if (!e) {
 		char now[32];
 		vti_utc_now(now);

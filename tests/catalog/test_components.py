@@ -21,14 +21,12 @@ import tempfile
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cli"))
-from harness import main, run  # noqa: E402
+from harness import CACHE, expected_rows, main, run, sample_firmware  # noqa: E402
 
 VETTER = os.path.abspath(sys.argv[1])
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.abspath(os.path.join(HERE, "..", ".."))
 FIX = os.path.join(HERE, "fixtures")
-CACHE = os.environ.get("VETTER_CACHE") or os.path.join(
-    os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "vetter")
 TMP = tempfile.mkdtemp(prefix="vetter-components-")
 
 
@@ -76,32 +74,6 @@ def fixture_packages():
         for pkg in d.get("packages", []):
             res[pkg] = d["product"]
     return res
-
-
-_fw = []
-
-
-def sample_firmware():
-    """(directory, image) of the sample firmware, built once into the cache."""
-    if not _fw:
-        out = os.path.join(CACHE, "sample-fw")
-        image = os.path.join(out, "acme-router-1.0.bin")
-        if not os.path.exists(image) or not os.path.exists(
-                os.path.join(out, "expected-components.tsv")):
-            r = run([os.path.join(TOP, "scripts", "make-sample-firmware"), out])
-            assert r.returncode == 0, r.stderr[-3000:]
-        _fw.append((out, image))
-    return _fw[0]
-
-
-def expected_rows(out):
-    rows = []
-    for line in open(os.path.join(out, "expected-components.tsv")):
-        if line.startswith("#") or not line.strip():
-            continue
-        product, version, package, debver = line.rstrip("\n").split("\t")
-        rows.append((product, version, package, debver))
-    return rows
 
 
 def kernel_version():

@@ -16,6 +16,35 @@ def run(cmd, **kw):
     return subprocess.run(cmd, **kw)
 
 
+TOP = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+CACHE = os.environ.get("VETTER_CACHE") or os.path.join(
+    os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "vetter")
+
+
+def sample_firmware():
+    """(directory, image) of the sample firmware (scripts/make-sample-firmware), built once
+    into the download cache and shared by the tests that review it."""
+    out = os.path.join(CACHE, "sample-fw")
+    image = os.path.join(out, "acme-router-1.0.bin")
+    if not os.path.exists(image) or not os.path.exists(
+            os.path.join(out, "expected-components.tsv")):
+        r = run([os.path.join(TOP, "scripts", "make-sample-firmware"), out])
+        assert r.returncode == 0, r.stderr[-3000:]
+    return out, image
+
+
+def expected_rows(out):
+    """The rows (product, version, package, debian_version) of the expected-components.tsv
+    that make-sample-firmware writes from the packages it installs."""
+    rows = []
+    for line in open(os.path.join(out, "expected-components.tsv")):
+        if line.startswith("#") or not line.strip():
+            continue
+        product, version, package, debver = line.rstrip("\n").split("\t")
+        rows.append((product, version, package, debver))
+    return rows
+
+
 def main(module_globals):
     tests = [(n, f) for n, f in module_globals.items() if n.startswith("test_") and callable(f)]
     only = os.environ.get("TEST_ONLY")

@@ -15,30 +15,11 @@ set -uo pipefail
 [ $# -eq 1 ] || { echo "usage: $0 ELFINFO_BINARY" >&2; exit 2; }
 elfinfo=$1
 top=$(cd "$(dirname "$0")/../.." && pwd)
-cache=${VETTER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vetter}
-maker=$top/tests/fixtures/make-elf-corpus
-corpus=$cache/elf-corpus
 
 command -v readelf >/dev/null || { echo "readelf not found (install binutils)" >&2; exit 1; }
 [ -x "$elfinfo" ] || { echo "elfinfo binary '$elfinfo' not found" >&2; exit 1; }
 
-stamp=$(sha256sum "$maker" | cut -d' ' -f1)
-mkdir -p "$cache"
-exec 9>"$cache/elf-corpus.lock"
-flock 9 # one corpus builder at a time (plain and ASan builds may test together)
-if [ "$(cat "$corpus/.stamp" 2>/dev/null)" != "$stamp" ]; then
-	echo "building ELF corpus in $corpus" >&2
-	tmp=$(mktemp -d "$cache/elf-corpus.XXXXXX")
-	chmod 755 "$tmp"
-	if ! "$maker" "$tmp"; then
-		rm -rf "$tmp"
-		echo "make-elf-corpus failed" >&2
-		exit 1
-	fi
-	echo "$stamp" >"$tmp/.stamp"
-	rm -rf "$corpus"
-	mv "$tmp" "$corpus"
-fi
+corpus=$("$top/tests/fixtures/elf-corpus") || exit 1
 
 # readelf_facts FILE: the same tab-separated fields as elfinfo prints (without the count).
 readelf_facts() {

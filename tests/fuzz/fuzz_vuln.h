@@ -37,7 +37,7 @@ static void fuzz_run(vt_err (*fn)(struct vti_imp *, struct vt_span), const uint8
 }
 
 /* For the importers that take a parsed document. */
-static vt_err fuzz_json(struct vti_imp *imp, struct vt_span s,
+static inline vt_err fuzz_json(struct vti_imp *imp, struct vt_span s,
 			vt_err (*fn)(struct vti_imp *, const json_t *))
 {
 	json_t *j = json_loadb((const char *)s.p, s.len, 0, NULL);

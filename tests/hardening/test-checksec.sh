@@ -5,7 +5,7 @@
 #
 # Compares every ELF executable and shared object of /usr/bin and of the multi-architecture
 # corpus of tests/fixtures/make-elf-corpus (built under $VETTER_CACHE, default
-# ~/.cache/vetter, exactly as tests/elf/test-elf-readelf.sh builds it; its damaged/ files
+# ~/.cache/vetter, by tests/fixtures/elf-corpus, shared with the readelf test; its damaged/ files
 # are left out) with checksec, through compare_checksec.py: any disagreement that is not
 # one of the kinds documented in docs/hardening.md fails the test, and so does a missing
 # tool (never skips).
@@ -15,33 +15,13 @@ set -uo pipefail
 vetter=$1
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-cache=${VETTER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vetter}
-maker=$top/tests/fixtures/make-elf-corpus
-corpus=$cache/elf-corpus
 
 for t in checksec readelf python3; do
 	command -v $t >/dev/null || { echo "$t not found (scripts/install-deps)" >&2; exit 1; }
 done
 [[ $(checksec --version 2>&1) == *v2.6* ]] || { echo "checksec 2.6 expected" >&2; exit 1; }
 
-stamp=$(sha256sum "$maker" | cut -d' ' -f1)
-mkdir -p "$cache"
-exec 9>"$cache/elf-corpus.lock"
-flock 9
-if [ "$(cat "$corpus/.stamp" 2>/dev/null)" != "$stamp" ]; then
-	echo "building ELF corpus in $corpus" >&2
-	tmp=$(mktemp -d "$cache/elf-corpus.XXXXXX")
-	chmod 755 "$tmp"
-	if ! "$maker" "$tmp"; then
-		rm -rf "$tmp"
-		echo "make-elf-corpus failed" >&2
-		exit 1
-	fi
-	echo "$stamp" >"$tmp/.stamp"
-	rm -rf "$corpus"
-	mv "$tmp" "$corpus"
-fi
-flock -u 9
+corpus=$("$top/tests/fixtures/elf-corpus") || exit 1
 
 dirs=()
 for d in "$corpus"/*/; do

@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -194,6 +197,54 @@ static void test_arena(void **state)
 }
 
 /* ---- capped buffers ---- */
+
+/* vt_buf_read_fd/vt_buf_read_file: a file of 200,000 known bytes read whole, refused past
+ * the cap (keeping what fitted), an empty file, a directory, a fifo (never waited on). */
+static void test_buf_read(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/vt-buf-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char path[256], fifo[256];
+	snprintf(path, sizeof(path), "%s/f", dir);
+	snprintf(fifo, sizeof(fifo), "%s/p", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	for (int i = 0; i < 200000; i++)
+		fputc(i % 251, f);
+	fclose(f);
+
+	struct vt_buf b;
+	vt_buf_init(&b, 200000);
+	assert_int_equal(vt_buf_read_file(&b, AT_FDCWD, path, true), VT_OK);
+	assert_int_equal(b.len, 200000);
+	for (int i = 0; i < 200000; i += 997)
+		assert_int_equal(b.data[i], i % 251);
+	assert_int_equal(b.data[b.len], 0);
+	vt_buf_release(&b);
+
+	vt_buf_init(&b, 199999); /* one byte short: stat says so */
+	assert_int_equal(vt_buf_read_file(&b, AT_FDCWD, path, true), VT_ELIMIT);
+	vt_buf_release(&b);
+	int fd = open(path, O_RDONLY);
+	vt_buf_init(&b, 150000); /* read from a descriptor: stops at the cap */
+	assert_int_equal(vt_buf_read_fd(&b, fd), VT_ELIMIT);
+	assert_int_equal(b.len, 150000);
+	close(fd);
+	vt_buf_release(&b);
+
+	assert_int_equal(truncate(path, 0), 0);
+	vt_buf_init(&b, 10);
+	assert_int_equal(vt_buf_read_file(&b, AT_FDCWD, path, true), VT_OK);
+	assert_int_equal(b.len, 0);
+	assert_int_equal(vt_buf_read_file(&b, AT_FDCWD, dir, false), VT_ENOTSUP);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_int_equal(vt_buf_read_file(&b, AT_FDCWD, fifo, false), VT_ENOTSUP);
+	vt_buf_release(&b);
+	unlink(fifo);
+	unlink(path);
+	rmdir(dir);
+}
 
 static void test_buf(void **state)
 {
@@ -385,7 +436,7 @@ int main(void)
 		cmocka_unit_test(test_errors),	       cmocka_unit_test(test_span_integers),
 		cmocka_unit_test(test_span_boundaries), cmocka_unit_test(test_span_sub),
 		cmocka_unit_test(test_span_cstr),      cmocka_unit_test(test_checked_math),
-		cmocka_unit_test(test_arena),	       cmocka_unit_test(test_buf),
+		cmocka_unit_test(test_arena),	       cmocka_unit_test(test_buf), cmocka_unit_test(test_buf_read),
 		cmocka_unit_test(test_sha256_vectors), cmocka_unit_test(test_pool),
 		cmocka_unit_test(test_pool_timeout),   cmocka_unit_test(test_log),
 	};

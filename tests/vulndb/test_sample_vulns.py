@@ -14,33 +14,12 @@ import sys
 import tarfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cli"))
-from harness import main, run  # noqa: E402
+from harness import CACHE, expected_rows, main, run, sample_firmware  # noqa: E402
 
 VETTER = os.path.abspath(sys.argv[1])
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 DATA = os.path.join(TOP, "data", "vuln")
 _report = []
-CACHE = os.environ.get("VETTER_CACHE") or os.path.join(
-    os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "vetter")
-
-
-def sample_firmware():
-    """(directory, image) of the sample firmware, built once into the cache (as the
-    catalogue tests build it)."""
-    out = os.path.join(CACHE, "sample-fw")
-    image = os.path.join(out, "acme-router-1.0.bin")
-    if not os.path.exists(image) or not os.path.exists(
-            os.path.join(out, "expected-components.tsv")):
-        r = run([os.path.join(TOP, "scripts", "make-sample-firmware"), out])
-        assert r.returncode == 0, r.stderr[-3000:]
-    return out, image
-
-
-def expected_rows(out):
-    for line in open(os.path.join(out, "expected-components.tsv")):
-        if line.startswith("#") or not line.strip():
-            continue
-        yield line.rstrip("\n").split("\t")
 
 
 def record(archive, name):

@@ -229,27 +229,6 @@ static vt_err extract_images(struct fit *f)
 	return VT_OK;
 }
 
-/* libfdt's navigation (fdt_next_subnode, fdt_getprop) assumes offsets move forward; in a
- * tree that fails fdt_check_full a tag length can wrap an offset back, and those loops
- * never end. Walks the structure block tag by tag (boundedly) in the writable copy and
- * ends the tree with FDT_END at the first tag that does not move forward. */
-static void end_at_backward_tag(void *fdt, size_t len)
-{
-	int off = 0, next = 0;
-	for (size_t steps = 0; steps <= len / 4 + 1; steps++) {
-		uint32_t tag = fdt_next_tag(fdt, off, &next);
-		if (tag == FDT_END)
-			return;
-		if (next <= off) {
-			fdt32_t *p = fdt_offset_ptr_w(fdt, off, FDT_TAGSIZE);
-			if (p)
-				*p = cpu_to_fdt32(FDT_END);
-			return;
-		}
-		off = next;
-	}
-}
-
 static vt_err fit_extract(struct vt_xctx *x, struct vt_span chunk, const struct vt_match *m)
 {
 	struct fw_fdt_info info;
@@ -262,16 +241,6 @@ static vt_err fit_extract(struct vt_xctx *x, struct vt_span chunk, const struct 
 	vt_err e = vti_fw_fdt_open(chunk, &info, &f.fdt, &copy, &full_ok);
 	if (e)
 		return e;
-	if (!full_ok && !copy) {
-		/* damaged in place: work on a copy that can be made safe */
-		copy = malloc(f.fdt.len);
-		if (!copy)
-			return VT_ENOMEM;
-		memcpy(copy, f.fdt.p, f.fdt.len);
-		f.fdt = vt_span_make(copy, f.fdt.len);
-	}
-	if (!full_ok)
-		end_at_backward_tag(copy, f.fdt.len);
 	f.totalsize = info.totalsize;
 	f.names_lost = !info.strings_ok;
 	if (!info.complete)
