@@ -37,6 +37,13 @@ def user_copy():
                 shutil.copy(line.split("=>")[1].split()[0], bindir)
         for n in os.listdir(bindir):
             os.chmod(os.path.join(bindir, n), 0o755)
+        # and the data the analyzers read (catalogue, password list), for the same reason
+        top = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+        shutil.copytree(os.path.join(top, "data"), os.path.join(TMP, "data"))
+        for d, _dirs, files in os.walk(os.path.join(TMP, "data")):
+            os.chmod(d, 0o755)
+            for n in files:
+                os.chmod(os.path.join(d, n), 0o644)
     return os.path.join(bindir, os.path.basename(VETTER)), bindir
 
 
@@ -47,7 +54,7 @@ def scan(*args, as_user=None):
         exe, libdir = user_copy()
         cmd = ["setpriv", f"--reuid={as_user}", f"--regid={as_user}", "--clear-groups", exe,
                "scan", "--no-progress", *args]
-        env = {**os.environ, "LD_LIBRARY_PATH": libdir}
+        env = {**os.environ, "LD_LIBRARY_PATH": libdir, "VETTER_DATA": os.path.join(TMP, "data")}
     return run(cmd, env=env)
 
 
