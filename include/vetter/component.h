@@ -25,9 +25,10 @@ enum vt_evidence_kind {
 	VT_EV_SONAME = 3,   /* an ELF SONAME */
 	VT_EV_BANNER = 4,   /* a kernel or boot firmware banner */
 	VT_EV_DECLARED = 5, /* a declared SBOM */
+	VT_EV_SYMBOL = 6,   /* an exported ELF symbol of the product's API (weak alone) */
 };
 
-/* "string", "package", "filename", "soname", "banner", "declared". */
+/* "string", "package", "filename", "soname", "banner", "declared", "symbol". */
 const char *vt_evidence_kind_name(enum vt_evidence_kind k);
 
 /* One piece of evidence, attached to the object it was found in. */

@@ -146,7 +146,36 @@ struct vt_elf_info {
 	size_t n_problems;    /* at most 65; the 65th says that more were dropped */
 
 	struct vt_elf_hardening hard; /* hardening facts (docs/hardening.md) */
+
+	/* Where the symbol tables read lie in the parsed span, for vt_elf_symbols(). */
+	struct vt_elf_symtab {
+		uint64_t off, n, ent;      /* n entries of ent bytes at off; n == 0: none */
+		uint64_t str_off, str_len; /* their string table */
+	} dyn_tab, sym_tab;           /* the dynamic table, and .symtab */
 };
+
+/* One symbol, as vt_elf_symbols() gives it. `name` points into the span and is not
+ * NUL-terminated at `len` (a .symtab version suffix "@GLIBC_2.14" is cut off). */
+struct vt_elf_sym {
+	const char *name;
+	size_t len;
+	bool dynamic;   /* from the dynamic table (else .symtab) */
+	bool defined;   /* st_shndx is not SHN_UNDEF */
+	uint8_t bind;   /* STB_LOCAL 0, STB_GLOBAL 1, STB_WEAK 2, ... */
+	uint8_t type;   /* STT_NOTYPE 0, STT_OBJECT 1, STT_FUNC 2, ... */
+	uint8_t vis;    /* STV_DEFAULT 0, STV_INTERNAL 1, STV_HIDDEN 2, STV_PROTECTED 3 */
+};
+
+/* Exported: defined, global or weak, and visible outside the object. */
+static inline bool vt_elf_sym_exported(const struct vt_elf_sym *s)
+{
+	return s->defined && (s->bind == 1 || s->bind == 2) && (s->vis == 0 || s->vis == 3);
+}
+
+/* Calls fn for each named symbol of the tables vt_elf_parse() read from the same span s
+ * (the dynamic table, then .symtab), with the same caps; stops when fn returns false. */
+void vt_elf_symbols(struct vt_span s, const struct vt_elf_info *info,
+		    bool (*fn)(void *ud, const struct vt_elf_sym *sym), void *ud);
 
 /* True when s starts with the ELF magic. */
 bool vt_elf_is_elf(struct vt_span s);

@@ -6,8 +6,11 @@
  * (lib/catalog/catalog.c). Kernels and boot firmware (products of part "o", and the boot
  * loaders and firmware listed below) give VT_EV_BANNER evidence, everything else
  * VT_EV_STRING; a rule on the file name gives VT_EV_FILENAME with its version. Hints
- * (`files`, `sonames`) give versionless VT_EV_FILENAME / VT_EV_SONAME evidence, which only
- * supports what other evidence names (lib/catalog/resolve.c).
+ * (`files`, `sonames`, `symbols`) give versionless VT_EV_FILENAME / VT_EV_SONAME /
+ * VT_EV_SYMBOL evidence, which only supports what other evidence names
+ * (lib/catalog/resolve.c). A symbol hint is an exported (defined, global or weak, visible)
+ * symbol of the ELF's dynamic table or .symtab: the product's API is in that file, which
+ * tells a library (or a static copy of one) from a program that only quotes its name.
  *
  * What is scanned: every regular file, whatever its size (the matcher walks files larger
  * than 1 GiB in windows), except, when the review unpacks, a file that is one compressed
@@ -198,6 +201,47 @@ static void on_hint(void *ud, const struct vti_cat_product *p, bool by_soname)
 	vti_evidence(x->c, x->o, &ev);
 }
 
+#define MAX_SYM_PRODUCTS 32 /* products named by symbols in one object */
+
+struct symctx {
+	struct vti_actx *c;
+	struct vt_object *o;
+	const struct vti_catalog *cat;
+	const struct vti_cat_product *seen[MAX_SYM_PRODUCTS];
+	size_t n_seen;
+	char name[128];
+};
+
+static void on_symbol_product(void *ud, const struct vti_cat_product *p)
+{
+	struct symctx *x = ud;
+	for (size_t i = 0; i < x->n_seen; i++)
+		if (x->seen[i] == p)
+			return;
+	if (x->n_seen == MAX_SYM_PRODUCTS)
+		return;
+	x->seen[x->n_seen++] = p;
+	struct vt_evidence ev = {
+		.kind = VT_EV_SYMBOL,
+		.product = p->key,
+		.excerpt = x->name,
+		.rule = "symbols",
+		.confidence = 25,
+	};
+	vti_evidence(x->c, x->o, &ev);
+}
+
+static bool on_symbol(void *ud, const struct vt_elf_sym *sym)
+{
+	struct symctx *x = ud;
+	if (!vt_elf_sym_exported(sym) || sym->len >= sizeof(x->name))
+		return true;
+	memcpy(x->name, sym->name, sym->len);
+	x->name[sym->len] = 0;
+	vti_catalog_symbol(x->cat, sym->name, sym->len, on_symbol_product, x);
+	return x->n_seen < MAX_SYM_PRODUCTS;
+}
+
 static void cat_object(struct vti_actx *c, struct vt_object *o, struct vt_span s)
 {
 	const struct cat_state *st = c->state;
@@ -219,12 +263,16 @@ static void cat_object(struct vti_actx *c, struct vt_object *o, struct vt_span s
 	 * files that share a product's name (/etc/default/dropbear) */
 	if (o->elf || (o->mode & 0111))
 		vti_catalog_hints(cat, base, o->elf ? o->elf->soname : NULL, on_hint, &x);
+	if (o->elf && cat->n_syms) {
+		struct symctx sx = {.c = c, .o = o, .cat = cat};
+		vt_elf_symbols(s, o->elf, on_symbol, &sx);
+	}
 }
 
 const struct vti_analyzer vti_an_catalog = {
 	.name = "catalog",
-	.version = 1,
-	.description = "component version strings, file names and SONAMEs of the catalogue",
+	.version = 2,
+	.description = "component version strings, file names, SONAMEs and symbols of the catalogue",
 	.init = cat_init,
 	.fini = cat_fini,
 	.worker_init = cat_worker_init,

@@ -36,7 +36,7 @@ const char *vt_level_name(enum vt_level l)
 const char *vt_evidence_kind_name(enum vt_evidence_kind k)
 {
 	static const char *const names[] = {"string", "package", "filename",
-					    "soname", "banner", "declared"};
+					    "soname", "banner", "declared", "symbol"};
 	return (unsigned)k < VT_ARRAY_LEN(names) ? names[k] : "unknown";
 }
 

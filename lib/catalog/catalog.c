@@ -871,7 +871,7 @@ static vt_err finish(struct loader *l)
 	free(l->prods);
 	l->prods = NULL;
 	l->n_prods = l->cap_prods = 0;
-	size_t nr = 0, nn = 0, np = 0;
+	size_t nr = 0, nn = 0, np = 0, ns = 0;
 	for (size_t i = 0; i < c->n_products; i++) {
 		struct vti_cat_product *p = &c->products[i];
 		for (size_t j = 0; j < p->n_rules; j++) {
@@ -882,11 +882,13 @@ static vt_err finish(struct loader *l)
 				nr++;
 		}
 		np += p->n_packages;
+		ns += p->n_symbols;
 	}
 	c->rules = vt_arena_calloc(c->a, nr + 1, sizeof(*c->rules));
 	c->name_rules = vt_arena_calloc(c->a, nn + 1, sizeof(*c->name_rules));
 	c->pkgs = vt_arena_calloc(c->a, np + 1, sizeof(*c->pkgs));
-	if (!c->rules || !c->name_rules || !c->pkgs)
+	c->syms = vt_arena_calloc(c->a, ns + 1, sizeof(*c->syms));
+	if (!c->rules || !c->name_rules || !c->pkgs || !c->syms)
 		return VT_ENOMEM;
 	for (size_t i = 0; i < c->n_products; i++) {
 		struct vti_cat_product *p = &c->products[i];
@@ -901,7 +903,11 @@ static vt_err finish(struct loader *l)
 		}
 		for (size_t j = 0; j < p->n_packages; j++)
 			c->pkgs[c->n_pkgs++] = (struct vti_cat_pkg){p->packages[j], p};
+		for (size_t j = 0; j < p->n_symbols; j++)
+			c->syms[c->n_syms++] = (struct vti_cat_pkg){p->symbols[j], p};
 	}
+	if (c->n_syms)
+		qsort(c->syms, c->n_syms, sizeof(*c->syms), cmp_pkg);
 	if (c->n_pkgs)
 		qsort(c->pkgs, c->n_pkgs, sizeof(*c->pkgs), cmp_pkg);
 	/* a package listed by two products: the first (by key) keeps it */
@@ -1156,6 +1162,28 @@ void vti_catalog_hints(const struct vti_catalog *c, const char *name, const char
 			by_name = fnmatch(p->files[j], name, 0) == 0;
 		if (by_soname || by_name)
 			fn(ud, p, by_soname);
+	}
+}
+
+void vti_catalog_symbol(const struct vti_catalog *c, const char *name, size_t len,
+			void (*fn)(void *ud, const struct vti_cat_product *p), void *ud)
+{
+	if (!c || !c->n_syms)
+		return;
+	size_t lo = 0, hi = c->n_syms;
+	while (lo < hi) { /* the first entry not below name[0..len) */
+		size_t mid = (lo + hi) / 2;
+		const char *k = c->syms[mid].name;
+		if (strncmp(k, name, len) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < c->n_syms; lo++) {
+		const char *k = c->syms[lo].name;
+		if (strncmp(k, name, len) || k[len])
+			break;
+		fn(ud, c->syms[lo].p);
 	}
 }
 

@@ -88,6 +88,9 @@ struct vti_catalog {
 	void *db;                         /* hs_database_t *, NULL when no rule compiled */
 	struct vti_cat_pkg *pkgs;         /* package name -> product, sorted by name */
 	size_t n_pkgs;
+	struct vti_cat_pkg *syms;         /* symbol hint -> product, sorted by name; a name
+					   * may belong to several products */
+	size_t n_syms;
 	size_t n_errors;                  /* diagnostics raised while loading */
 	_Atomic int refs;
 };
@@ -122,6 +125,10 @@ const struct vti_cat_product *vti_catalog_package(const struct vti_catalog *c, c
 void vti_catalog_hints(const struct vti_catalog *c, const char *name, const char *soname,
 		       void (*fn)(void *ud, const struct vti_cat_product *p, bool by_soname),
 		       void *ud);
+
+/* Products whose `symbols` list the symbol name[0..len): calls fn for each. */
+void vti_catalog_symbol(const struct vti_catalog *c, const char *name, size_t len,
+			void (*fn)(void *ud, const struct vti_cat_product *p), void *ud);
 
 /* One confirmed version match. Pointers point into the matched bytes or the scratch and
  * are valid only during the callback. */

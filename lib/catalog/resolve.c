@@ -11,7 +11,10 @@
  *    file links (DT_NEEDED) a library of that product: then the string is a version quoted
  *    from that library's header, and it is left out.
  *  - Versionless hints support the components of their product found in the same file (or
- *    the product's only component); they never make a component. A package database entry
+ *    the product's only component: for a symbol hint, only when the file is not another
+ *    product's, since a library exporting a product's API without naming a version may
+ *    hold a copy of unknown version); they never make a component. Symbol hints do not
+ *    decide which product a file belongs to. A package database entry
  *    without a version makes a component without one; nothing else does.
  *  - Confidence: the best evidence, plus 5 for each further kind of evidence that agrees.
  *  - depends: the DT_NEEDED entries of the component's own files, resolved to the library
@@ -161,7 +164,8 @@ static vt_err occ_add(struct wcomp *w, const struct vt_object *o, const struct v
 
 static bool is_hint(const struct vt_evidence *e)
 {
-	return !e->version && (e->kind == VT_EV_FILENAME || e->kind == VT_EV_SONAME);
+	return !e->version && (e->kind == VT_EV_FILENAME || e->kind == VT_EV_SONAME ||
+			       e->kind == VT_EV_SYMBOL);
 }
 
 /* The product a file belongs to, by its hints (a SONAME hint first); NULL if none. */
@@ -532,6 +536,11 @@ vt_err vti_components_resolve(struct vt_review *r)
 		}
 		if (attached || e)
 			continue;
+		if (v->kind == VT_EV_SYMBOL) {
+			const char *own = owner(ev[i].o);
+			if (own && strcmp(own, v->product))
+				continue;
+		}
 		size_t only = SIZE_MAX, count = 0;
 		for (size_t j = 0; j < x.n; j++) {
 			if (!strcmp(x.comps[j].product, v->product) && !x.comps[j].container) {

@@ -756,6 +756,19 @@ static void scan_symbols(struct ctx *c, struct vt_span syms, size_t ent, size_t 
 	}
 }
 
+/* Records where a table read lies, for vt_elf_symbols(). */
+static void remember(const struct ctx *c, struct vt_elf_symtab *t, struct vt_span tab,
+		     uint64_t ent, size_t n, struct vt_span str)
+{
+	*t = (struct vt_elf_symtab){
+		.off = (uint64_t)((const uint8_t *)tab.p - (const uint8_t *)c->s.p),
+		.n = n,
+		.ent = ent,
+		.str_off = (uint64_t)((const uint8_t *)str.p - (const uint8_t *)c->s.p),
+		.str_len = str.len,
+	};
+}
+
 /* Reads a symbol table given by its section header and its string section's header. */
 static bool symbols_from_section(struct ctx *c, const struct symsec *ss, bool dynamic)
 {
@@ -774,6 +787,8 @@ static bool symbols_from_section(struct ctx *c, const struct symsec *ss, bool dy
 		n = MAX_SYMS;
 	}
 	scan_symbols(c, tab, (size_t)ss->tab.entsize, n, str, dynamic);
+	remember(c, dynamic ? &c->info->dyn_tab : &c->info->sym_tab, tab, ss->tab.entsize, n,
+		 str);
 	return true;
 }
 
@@ -848,6 +863,7 @@ static bool symbols_from_dynamic(struct ctx *c)
 		return false;
 	n = VT_MIN(n, tab.len / ent);
 	scan_symbols(c, tab, ent, n, c->dynstr_span, true);
+	remember(c, &c->info->dyn_tab, tab, ent, n, c->dynstr_span);
 	return true;
 }
 
@@ -961,6 +977,56 @@ static void hardening(struct ctx *c)
 		h->syms |= VT_ELF_SYMS_DYNAMIC;
 	if (symbols_from_section(c, &c->symtab, false))
 		h->syms |= VT_ELF_SYMS_SYMTAB;
+}
+
+static bool walk_table(struct vt_span s, const struct vt_elf_info *info,
+		       const struct vt_elf_symtab *t, bool dynamic,
+		       bool (*fn)(void *ud, const struct vt_elf_sym *sym), void *ud)
+{
+	struct vt_span tab, str;
+	uint64_t bytes;
+	if (!t->n || __builtin_mul_overflow(t->n, t->ent, &bytes) ||
+	    vt_span_sub(s, t->off, bytes, &tab) || vt_span_sub(s, t->str_off, t->str_len, &str))
+		return true;
+	bool is64 = info->elfclass == 64, be = info->big_endian;
+	size_t info_off = is64 ? 4 : 12, shndx_off = is64 ? 6 : 14, ent = (size_t)t->ent;
+	for (size_t i = 1; i < t->n; i++) {
+		uint32_t name_off;
+		uint16_t shndx;
+		uint8_t st_info, st_other;
+		const char *name;
+		size_t len;
+		if (vt_span_u32(tab, i * ent, be, &name_off) ||
+		    vt_span_u8(tab, i * ent + info_off, &st_info) ||
+		    vt_span_u8(tab, i * ent + info_off + 1, &st_other) ||
+		    vt_span_u16(tab, i * ent + shndx_off, be, &shndx))
+			break;
+		if (name_off == 0 || name_off >= str.len ||
+		    vt_span_cstr(str, name_off, MAX_SYMNAME, &name, &len) || len == 0)
+			continue;
+		const char *at = memchr(name, '@', len);
+		if (at == name)
+			continue;
+		struct vt_elf_sym sym = {
+			.name = name,
+			.len = at ? (size_t)(at - name) : len,
+			.dynamic = dynamic,
+			.defined = shndx != 0,
+			.bind = st_info >> 4,
+			.type = st_info & 15,
+			.vis = st_other & 3,
+		};
+		if (!fn(ud, &sym))
+			return false;
+	}
+	return true;
+}
+
+void vt_elf_symbols(struct vt_span s, const struct vt_elf_info *info,
+		    bool (*fn)(void *ud, const struct vt_elf_sym *sym), void *ud)
+{
+	if (walk_table(s, info, &info->dyn_tab, true, fn, ud))
+		walk_table(s, info, &info->sym_tab, false, fn, ud);
 }
 
 bool vt_elf_is_elf(struct vt_span s)

@@ -59,6 +59,7 @@ void vt_review_opts_init(struct vt_review_opts *o)
 
 struct vt_review *vt_review_new(const struct vt_review_opts *o)
 {
+	vti_openssl_init();
 	struct vt_review *r = calloc(1, sizeof(*r));
 	if (!r)
 		return NULL;

@@ -205,6 +205,44 @@ def cc(src, out, *args):
     assert r.returncode == 0, r.stderr
 
 
+def exported(path):
+    """Names of the defined GLOBAL/WEAK, DEFAULT/PROTECTED symbols readelf lists."""
+    out = subprocess.run(["readelf", "-sW", path], capture_output=True, text=True).stdout
+    names = set()
+    for line in out.splitlines():
+        f = line.split()
+        # Num: Value Size Type Bind Vis Ndx Name
+        if len(f) >= 8 and f[0].endswith(":") and f[4] in ("GLOBAL", "WEAK") and \
+                f[5] in ("DEFAULT", "PROTECTED") and f[6] != "UND":
+            names.add(f[7].split("@")[0])
+    return names
+
+
+def test_dynamic_zlib_symbols():
+    """A program that links zlib dynamically imports its API (no symbol hint); Debian's
+    libz exports it (a hint on the library, supporting the component its version names)."""
+    root = os.path.join(TMP, "dyn-root")
+    os.makedirs(os.path.join(root, "usr/bin"))
+    os.makedirs(os.path.join(root, "usr/lib"))
+    exe = os.path.join(root, "usr/bin/zuser")
+    cc('#include <zlib.h>\n'
+       'int main(int argc, char **argv) { unsigned char out[256]; uLongf n = sizeof(out);\n'
+       ' return compress2(out, &n, (const Bytef *)argv[0], 8, 9) + argc; }\n', exe, "-lz")
+    lib = os.path.realpath(subprocess.run(["cc", "-print-file-name=libz.so"],
+                                          capture_output=True, text=True).stdout.strip())
+    shutil.copy(lib, os.path.join(root, "usr/lib", os.path.basename(lib)))
+    want = exported(lib) & {"deflateInit2_", "inflateInit2_", "compress2"}
+    assert want and not exported(exe) & {"compress2"}
+    rep = scan(root)
+    zv = upstream(subprocess.run(["dpkg-query", "-W", "-f", "${Version}", "zlib1g-dev"],
+                                 capture_output=True, text=True, check=True).stdout)
+    z = [c for c in rep["components"] if c["product"] == "zlib"]
+    assert len(z) == 1 and z[0]["version"] == zv, z
+    sym = [e for e in z[0]["evidence"] if e["kind"] == "symbol"]
+    assert len(sym) == 1 and sym[0]["excerpt"] in want, sym
+    assert sym[0]["path"].endswith("/usr/lib/" + os.path.basename(lib)), sym
+
+
 def test_static_zlib_is_contained():
     """A program linked statically with Debian's zlib: zlib is reported inside it."""
     data = os.path.join(TMP, "data-static")
@@ -229,6 +267,22 @@ def test_static_zlib_is_contained():
     assert z, (zv, sorted(comps))
     assert z["contained_in"].endswith("/usr/bin/acmetool"), z
     assert "contained_in" not in comps[("acmetool", "4.2")]
+    # symbol hints: the zlib API the unstripped program defines, as readelf lists it
+    want = exported(exe) & {"deflateInit2_", "inflateInit2_", "compress2"}
+    assert want, "the static program defines none of zlib's hinted symbols"
+    got = {e["excerpt"] for e in z["evidence"] if e["kind"] == "symbol"}
+    assert len(got) == 1 and got <= want, (got, want)
+    assert not [e for c in rep["components"] if c["product"] != "zlib"
+                for e in c["evidence"] if e["kind"] == "symbol"], rep["components"]
+    # stripped, the program has no symbols left: the version string alone still tells
+    stripped = exe + ".stripped"
+    subprocess.run(["strip", "-o", stripped, exe], check=True)
+    assert not exported(stripped)
+    os.rename(stripped, exe)
+    rep = scan(root, data)
+    z = [c for c in rep["components"] if c["product"] == "zlib"]
+    assert z and z[0]["contained_in"].endswith("/usr/bin/acmetool"), z
+    assert not [e for e in z[0]["evidence"] if e["kind"] == "symbol"], z
     # the same program without its file-name hint: nothing tells whose file it is
     os.rename(exe, os.path.join(root, "usr/bin/other"))
     rep = scan(root, data)

@@ -3,7 +3,9 @@
  * usage: elfinfo [-v] FILE...
  * For each ELF file prints tab-separated: path, class (ELF32/ELF64), data (little/big),
  * machine name, type name, interpreter, DT_NEEDED comma-joined, SONAME (absent values
- * as "-"), and the number of problems; -v also lists the problems on stderr. Files that
+ * as "-"), the number of problems, and the exported symbols of the dynamic table
+ * (vt_elf_symbols, vt_elf_sym_exported) as a count and the sum of their name lengths; -v
+ * also lists the problems on stderr. Files that
  * are not ELF are skipped silently. Exits 1 when a file cannot be read or has an
  * invalid ELF header. Input files may be anything, including hostile.
  */
@@ -53,6 +55,20 @@ static unsigned char *slurp(const char *path, size_t *len)
 	return data;
 }
 
+struct exports {
+	size_t n, chars;
+};
+
+static bool count_export(void *ud, const struct vt_elf_sym *sym)
+{
+	struct exports *x = ud;
+	if (sym->dynamic && vt_elf_sym_exported(sym)) {
+		x->n++;
+		x->chars += sym->len;
+	}
+	return true;
+}
+
 static void put(const char *s)
 {
 	fputs(s && *s ? s : "-", stdout);
@@ -89,7 +105,9 @@ static int show(const char *path, bool verbose)
 				putchar('-');
 			putchar('\t');
 			put(info.soname);
-			printf("\t%zu\n", info.n_problems);
+			struct exports x = {0, 0};
+			vt_elf_symbols(s, &info, count_export, &x);
+			printf("\t%zu\t%zu\t%zu\n", info.n_problems, x.n, x.chars);
 			for (const struct vt_elf_problem *p = info.problems; verbose && p;
 			     p = p->next)
 				fprintf(stderr, "elfinfo: '%s': %s\n", path, p->message);

@@ -47,6 +47,23 @@ readelf_facts() {
 		}'
 }
 
+# The exported symbols of the dynamic table (defined, GLOBAL or WEAK, DEFAULT or PROTECTED),
+# as a count and the sum of their name lengths (version suffixes cut).
+readelf_exports() {
+	readelf --dyn-syms -W "$1" 2>/dev/null | awk '
+		$1 ~ /^[0-9]+:$/ && NF >= 8 {
+			n = NF
+			if ($n ~ /^\([0-9]+\)$/) n--   # "name@VER (2)"
+			name = $n; ndx = $(n - 1)
+			if (($5 == "GLOBAL" || $5 == "WEAK") && ($6 == "DEFAULT" || $6 == "PROTECTED") &&
+			    ndx != "UND") {
+				sub(/@.*/, "", name)
+				if (name != "") { count++; chars += length(name) }
+			}
+		}
+		END { printf "%d\t%d\n", count, chars }'
+}
+
 fields=(path class data machine type interp needed soname)
 passed=0 failed=0 other=0 # other: failures outside the per-file comparison
 declare -A machines=()
@@ -83,6 +100,11 @@ for f in "${files[@]}"; do
 			ok=0
 		fi
 	done
+	exp=$(readelf_exports "$f")
+	if [ "${a[9]:-}"$'\t'"${a[10]:-}" != "$exp" ]; then
+		echo "$f: exported symbols (count, name bytes): elfinfo '${a[9]:-} ${a[10]:-}', readelf '${exp/$'\t'/ }'"
+		ok=0
+	fi
 	if [ "${a[8]:-}" != 0 ]; then
 		echo "$f: elfinfo reports ${a[8]:-?} problems on a good file"
 		ok=0
@@ -109,7 +131,7 @@ for f in "$corpus"/damaged/*; do
 			echo "$f: cut ELF header not rejected"
 			other=$((other + 1))
 		fi
-	elif [ $rc -ne 0 ] || [ "${line##*$'\t'}" = 0 ] || [ -z "$line" ]; then
+	elif [ $rc -ne 0 ] || [ -z "$line" ] || [ "$(cut -f9 <<<"$line")" = 0 ]; then
 		echo "$f: no problems reported for a damaged file"
 		other=$((other + 1))
 	fi

@@ -14,6 +14,23 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+struct symwalk {
+	size_t n, dyn, chars;
+};
+
+/* Reads every byte of each name the walk gives, so a name past the input shows up. */
+static bool on_sym(void *ud, const struct vt_elf_sym *s)
+{
+	struct symwalk *w = ud;
+	w->n++;
+	w->dyn += s->dynamic;
+	for (size_t i = 0; i < s->len; i++)
+		w->chars += (unsigned char)s->name[i];
+	if (!s->len || s->vis > 3)
+		__builtin_trap();
+	return true;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct vt_arena *a = vt_arena_new();
@@ -50,6 +67,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    h->relro > VT_ELF_RELRO_FULL || (!info.rpath && h->rpath_class) ||
 		    (!info.runpath && h->runpath_class))
 			__builtin_trap();
+		/* the symbol walk gives no more dynamic symbols than the parse counted */
+		struct symwalk w = {0, 0, 0};
+		vt_elf_symbols(vt_span_make(data, size), &info, on_sym, &w);
+		if (w.dyn > h->n_dynsym)
+			__builtin_trap();
+		sum += w.chars;
 	}
 	vt_arena_free(a);
 	return sum == (size_t)-1;
