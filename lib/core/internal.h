@@ -24,7 +24,7 @@
 #define VT_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define VT_MAX(a, b) ((a) > (b) ? (a) : (b))
 
-/* Initialises OpenSSL once, without the system configuration (core/hash.c); every path
+/* Initialises OpenSSL once, without the system configuration (core/openssl_init.c); every path
  * that uses OpenSSL calls it first (a review does, at its creation). */
 void vti_openssl_init(void);
 

@@ -14,11 +14,23 @@
  * full database. A MIME type is given only for text (from the table above, else
  * text/plain): asking libmagic for one would double its cost for binaries, and the
  * description says more.
+ *
+ * The compiled database (8 MB) is mapped once per process and every handle is made from
+ * that mapping (magic_load_buffers): magic_load() reads the whole file into a private copy
+ * per handle, which cost each worker a few milliseconds and 16 MB. The default search path
+ * (magic_getpath: "/etc/magic:/usr/share/misc/magic") is followed as libmagic does, each
+ * entry's ".mgc" first; when $MAGIC is set, or an entry is a text file with rules of its own
+ * (a local /etc/magic), handles are loaded by libmagic itself as before.
  */
 #include "core/internal.h"
 #include "scan/magic.h"
 
+#include <fcntl.h>
 #include <magic.h>
+#include <pthread.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 struct vt_magic {
 	magic_t desc;
@@ -27,12 +39,87 @@ struct vt_magic {
 
 #define MAGIC_BYTES (64u * 1024)
 
+/* The shared mapping of the compiled database; NULL: let libmagic load it. */
+static void *db_map;
+static size_t db_len;
+
+/* Does the text magic file at path hold a rule (a line that is neither blank nor a
+ * comment)? A missing file holds none. */
+static bool has_rules(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return false;
+	char line[512];
+	bool rules = false;
+	while (!rules && fgets(line, sizeof(line), f)) {
+		const char *p = line + strspn(line, " \t\r\n");
+		rules = *p && *p != '#';
+	}
+	fclose(f);
+	return rules;
+}
+
+/* Maps the one compiled database of the search path; leaves db_map NULL (libmagic then
+ * loads the path itself) when anything else is on it: $MAGIC, two compiled databases, a
+ * text file with rules, a directory of them. */
+static void map_db(void)
+{
+	if (getenv("MAGIC"))
+		return;
+	const char *path = magic_getpath(NULL, 0);
+	char entry[512], mgc[520], found[520] = "";
+	while (path && *path) {
+		size_t n = strcspn(path, ":");
+		if (n >= sizeof(entry))
+			return;
+		memcpy(entry, path, n);
+		entry[n] = 0;
+		path += n + (path[n] == ':');
+		struct stat st;
+		snprintf(mgc, sizeof(mgc), "%s.mgc", entry);
+		if (stat(mgc, &st) == 0) {
+			if (*found || !S_ISREG(st.st_mode))
+				return;
+			snprintf(found, sizeof(found), "%s", mgc);
+		} else if (stat(entry, &st) == 0 && (S_ISDIR(st.st_mode) || has_rules(entry))) {
+			return;
+		}
+	}
+	int fd = *found ? open(found, O_RDONLY | O_CLOEXEC) : -1;
+	if (fd < 0)
+		return;
+	struct stat st;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+		/* private and writable: libmagic byte-swaps a foreign-endian database in place,
+		 * which must not reach the file */
+		void *p = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+		if (p != MAP_FAILED) {
+			db_map = p;
+			db_len = (size_t)st.st_size;
+		}
+	}
+	close(fd);
+}
+
+static int load(magic_t m)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, map_db);
+	if (db_map) {
+		void *bufs[1] = {db_map};
+		size_t sizes[1] = {db_len};
+		return magic_load_buffers(m, bufs, sizes, 1);
+	}
+	return magic_load(m, NULL);
+}
+
 static magic_t open_one(int flags)
 {
 	magic_t m = magic_open(flags | MAGIC_NO_CHECK_COMPRESS | MAGIC_ERROR | MAGIC_RAW);
 	if (!m)
 		return NULL;
-	if (magic_load(m, NULL) != 0) {
+	if (load(m) != 0) {
 		magic_close(m);
 		return NULL;
 	}

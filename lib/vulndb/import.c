@@ -8,9 +8,8 @@
  */
 #include "core/internal.h"
 
-#include <archive.h>
+#include "core/archive_lazy.h"
 #include <ctype.h>
-#include <archive_entry.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>

@@ -10,7 +10,7 @@
  */
 #include "formats/archive/la_common.h"
 
-#include <archive.h>
+#include "core/archive_lazy.h"
 #include <zlib.h>
 
 #define SIG_HEADER 32

@@ -12,7 +12,7 @@
  */
 #include "formats/archive/la_common.h"
 
-#include <archive.h>
+#include "core/archive_lazy.h"
 
 #define MAGIC_LEN 8
 #define HDR 60

@@ -9,7 +9,7 @@
  */
 #include "formats/archive/la_common.h"
 
-#include <archive.h>
+#include "core/archive_lazy.h"
 
 #define CFHEADER 36
 #define FLAGS_KNOWN 0x0007 /* prev cabinet, next cabinet, reserve present */

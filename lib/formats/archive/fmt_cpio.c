@@ -13,7 +13,7 @@
  */
 #include "formats/archive/la_common.h"
 
-#include <archive.h>
+#include "core/archive_lazy.h"
 
 #define BLOCK 512
 #define MAX_NAME 65536      /* longer names are not cpio written by any tool */

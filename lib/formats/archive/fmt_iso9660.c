@@ -12,7 +12,7 @@
  */
 #include "formats/archive/la_common.h"
 
-#include <archive.h>
+#include "core/archive_lazy.h"
 
 #define SECTOR 2048
 #define PVD (16 * SECTOR)

@@ -12,7 +12,7 @@
  */
 #include "formats/archive/la_common.h"
 
-#include <archive.h>
+#include "core/archive_lazy.h"
 
 #define BLOCK 512
 #define RECORD 10240          /* GNU tar's default record: 20 blocks */

@@ -18,7 +18,7 @@
  */
 #include "formats/archive/la_common.h"
 
-#include <archive.h>
+#include "core/archive_lazy.h"
 
 #define LFH_SIZE 30
 #define CDH_SIZE 46

@@ -11,8 +11,7 @@
  */
 #include "formats/archive/la_common.h"
 
-#include <archive.h>
-#include <archive_entry.h>
+#include "core/archive_lazy.h"
 #include <locale.h>
 
 #define MAX_ENTRIES (1u << 22)  /* entries read from one chunk */

@@ -14,8 +14,7 @@
  */
 #include "formats/format.h"
 
-#include <archive.h>
-#include <archive_entry.h>
+#include "core/archive_lazy.h"
 
 #define HDR 3
 #define OUTBUF (64 * 1024)
