@@ -13,7 +13,7 @@
 #include "core/internal.h"
 #include <vetter/vulndb.h>
 
-#define VTI_DB_SCHEMA_VERSION 1
+#define VTI_DB_SCHEMA_VERSION 2
 
 enum vti_stmt_id {
 	VTI_ST_CVE_UPSERT,

@@ -149,6 +149,77 @@ static void t_open(void **state)
 	rmdir(dir);
 }
 
+/* ---- schema 1 -> 2: read as it is read-only, migrated by a writable open ---- */
+
+static size_t match_count(struct vt_vulndb *db)
+{
+	static const struct vt_vuln_query q[] = {
+		{.part = 'a', .vendor = "busybox", .product = "busybox", .version = "1.35.0"},
+		{.part = 'a', .vendor = "openssl", .product = "openssl", .version = "1.0.1f"},
+	};
+	struct vt_arena *a = vt_arena_new();
+	struct vt_vuln_match *m;
+	size_t n = 0;
+	assert_int_equal(vt_vulndb_match(db, q, 2, a, &m, &n), VT_OK);
+	vt_arena_free(a);
+	return n;
+}
+
+static void t_schema_v1(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/vt-vulndb-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char path[256], tmp[300];
+	snprintf(path, sizeof(path), "%s/v.sqlite", dir);
+	struct vt_vulndb *db;
+	struct vt_vulndb_import_stats st;
+	assert_int_equal(vt_vulndb_open(path, VT_VULNDB_CREATE, &db), VT_OK);
+	import_ok(db, "nvd-cve.tar.xz", &st);
+	size_t want = match_count(db);
+	assert_true(want > 0);
+	assert_int_equal(q1(db, "SELECT count(*) FROM sqlite_master WHERE name ="
+				" 'cpe_index_match'"), 1);
+	vt_vulndb_close(db);
+	/* the file as version 1 wrote it: the narrow index */
+	sqlite3 *s;
+	assert_int_equal(sqlite3_open(path, &s), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(s, "DROP INDEX cpe_index_match;"
+				      " CREATE INDEX cpe_index_vp ON cpe_index(vendor, product);"
+				      " PRAGMA user_version = 1", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(s);
+	assert_int_equal(vt_vulndb_open(path, VT_VULNDB_READONLY, &db), VT_OK);
+	assert_int_equal(q1(db, "PRAGMA user_version"), 1);
+	assert_int_equal(match_count(db), want);
+	vt_vulndb_close(db);
+	assert_int_equal(vt_vulndb_open(path, 0, &db), VT_OK);
+	assert_int_equal(q1(db, "PRAGMA user_version"), VTI_DB_SCHEMA_VERSION);
+	assert_int_equal(q1(db, "SELECT count(*) FROM sqlite_master WHERE name ="
+				" 'cpe_index_vp'"), 0);
+	/* the plan of matching's query (db.c VTI_ST_MATCH_CAND): the index alone */
+	sqlite3_stmt *ps;
+	assert_int_equal(sqlite3_prepare_v2(db->db, "EXPLAIN QUERY PLAN SELECT cve_id, source,"
+					    " part, version, cpe_update, start_incl, start_excl,"
+					    " end_incl, end_excl FROM cpe_index WHERE vendor = ?1"
+					    " AND product = ?2", -1, &ps, NULL), SQLITE_OK);
+	bool covering = false;
+	while (sqlite3_step(ps) == SQLITE_ROW)
+		covering |= strstr((const char *)sqlite3_column_text(ps, 3),
+				   "COVERING INDEX cpe_index_match") != NULL;
+	sqlite3_finalize(ps);
+	vt_vulndb_close(db);
+	assert_true(covering);
+	assert_int_equal(vt_vulndb_open(path, VT_VULNDB_READONLY, &db), VT_OK);
+	assert_int_equal(match_count(db), want);
+	vt_vulndb_close(db);
+	unlink(path);
+	snprintf(tmp, sizeof(tmp), "%s-wal", path);
+	unlink(tmp);
+	snprintf(tmp, sizeof(tmp), "%s-shm", path);
+	unlink(tmp);
+	rmdir(dir);
+}
+
 /* ---- NVD records: mirror layout in a .tar.xz, idempotence ---- */
 
 static void t_nvd_mirror(void **state)
@@ -671,6 +742,7 @@ int main(int argc, char **argv)
 	datadir = argv[1];
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(t_open),
+		cmocka_unit_test(t_schema_v1),
 		cmocka_unit_test(t_nvd_mirror),
 		cmocka_unit_test(t_nvd_pages_overrides),
 		cmocka_unit_test(t_rollback),
