@@ -3,7 +3,8 @@
 #   1. import the ~32k records of nvd-overrides (a directory of single records): <= 10 s
 #   2. import a generated set of 300k NVD-format records (API 2.0 pages): <= 120 s and
 #      peak RSS <= 1 GiB (/usr/bin/time -v)
-#   3. match 1,000 components (as one artifact) against that database: <= 100 ms
+#   3. match 1,000 components (as one artifact) against that database: <= 100 ms (the
+#      median of five runs, each a new process that opens the database, as a scan does)
 #
 # usage: bench/vulndb.sh [BUILD_DIR] [NVD_OVERRIDES_DIR] [N]
 # BUILD_DIR defaults to build; the overrides to ../shared/data/vuln/nvd-overrides; N to
@@ -46,6 +47,10 @@ sqlite3 -separator $'\t' "$tmp/gen.sqlite" \
 	 FROM cpe_index GROUP BY vendor, product ORDER BY random() LIMIT 1000" >"$tmp/components.tsv"
 cc -O2 -o "$tmp/vulndb-match" "$top/bench/vulndb-match.c" -I"$top/include" -L"$build/lib" \
 	-lvetter -Wl,-rpath,"$build/lib"
-"$tmp/vulndb-match" "$tmp/gen.sqlite" "$tmp/components.tsv" >"$tmp/match"
-"$tmp/vulndb-match" "$tmp/gen.sqlite" "$tmp/components.tsv" >"$tmp/match"  # warm cache
-printf 'match 1,000 components:                %s   (target <= 100 ms)\n' "$(cat "$tmp/match")"
+"$tmp/vulndb-match" "$tmp/gen.sqlite" "$tmp/components.tsv" >/dev/null # page cache warm
+for i in 1 2 3 4 5; do
+	"$tmp/vulndb-match" "$tmp/gen.sqlite" "$tmp/components.tsv"
+done >"$tmp/match"
+# the median of the five runs, by milliseconds (the 5th field)
+printf 'match 1,000 components (median of 5): %s   (target <= 100 ms)\n' \
+	"$(sort -t' ' -k5,5n "$tmp/match" | sed -n 3p)"
