@@ -209,7 +209,8 @@ struct symctx {
 	const struct vti_catalog *cat;
 	const struct vti_cat_product *seen[MAX_SYM_PRODUCTS];
 	size_t n_seen;
-	char name[128];
+	const char *name; /* the symbol looked up, name_len bytes */
+	size_t name_len;
 };
 
 static void on_symbol_product(void *ud, const struct vti_cat_product *p)
@@ -221,10 +222,12 @@ static void on_symbol_product(void *ud, const struct vti_cat_product *p)
 	if (x->n_seen == MAX_SYM_PRODUCTS)
 		return;
 	x->seen[x->n_seen++] = p;
+	char name[128];
+	snprintf(name, sizeof(name), "%.*s", (int)VT_MIN(x->name_len, sizeof(name) - 1), x->name);
 	struct vt_evidence ev = {
 		.kind = VT_EV_SYMBOL,
 		.product = p->key,
-		.excerpt = x->name,
+		.excerpt = name,
 		.rule = "symbols",
 		.confidence = 25,
 	};
@@ -234,10 +237,10 @@ static void on_symbol_product(void *ud, const struct vti_cat_product *p)
 static bool on_symbol(void *ud, const struct vt_elf_sym *sym)
 {
 	struct symctx *x = ud;
-	if (!vt_elf_sym_exported(sym) || sym->len >= sizeof(x->name))
+	if (!vt_elf_sym_exported(sym))
 		return true;
-	memcpy(x->name, sym->name, sym->len);
-	x->name[sym->len] = 0;
+	x->name = sym->name;
+	x->name_len = sym->len;
 	vti_catalog_symbol(x->cat, sym->name, sym->len, on_symbol_product, x);
 	return x->n_seen < MAX_SYM_PRODUCTS;
 }
@@ -263,7 +266,9 @@ static void cat_object(struct vti_actx *c, struct vt_object *o, struct vt_span s
 	 * files that share a product's name (/etc/default/dropbear) */
 	if (o->elf || (o->mode & 0111))
 		vti_catalog_hints(cat, base, o->elf ? o->elf->soname : NULL, on_hint, &x);
-	if (o->elf && cat->n_syms) {
+	/* kernels and their modules hold no user-space library's API (their .symtab is the
+	 * largest there is) */
+	if (o->elf && cat->n_syms && !o->elf->hard.kernel) {
 		struct symctx sx = {.c = c, .o = o, .cat = cat};
 		vt_elf_symbols(s, o->elf, on_symbol, &sx);
 	}
