@@ -15,7 +15,9 @@
 #    Targets: precision >= 0.98, recall >= 0.95.
 # 2. Cost on the d-i netboot initrd.gz (tests/fixtures/make-real-inputs caches it): CPU
 #    time (user + system) and wall time of `vetter scan` with the identification analyzers
-#    (--analyzers catalog,pkgdb) against --no-analyzers, best of RUNS (default 3) runs each.
+#    (--analyzers catalog,pkgdb) against --no-analyzers, best of RUNS (default 3) runs each,
+#    the two alternating, each run after a sync (so that no earlier output is written back
+#    during it).
 #    Target: at most +25%.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -70,20 +72,26 @@ echo "== cost: vetter scan of the d-i netboot initrd.gz"
 [ -s "$cache/real-inputs/initrd.gz" ] || "$top/tests/fixtures/make-real-inputs" "$cache/real-inputs" 2>/dev/null
 initrd=$cache/real-inputs/initrd.gz
 cat "$initrd" >/dev/null
-best() { # best (cpu, wall) of $runs runs of: vetter scan ARGS
-	local b_cpu="" b_wall=""
-	for _ in $(seq "$runs"); do
-		/usr/bin/time -f "%U %S %e" -o "$tmp/t" "$vetter" scan --no-progress -q "$@" \
-			-o "$tmp/i.json" "$initrd" >/dev/null 2>&1
-		read -r u s e <"$tmp/t"
-		cpu=$(awk -v u="$u" -v s="$s" 'BEGIN {print u + s}')
-		if [ -z "$b_cpu" ] || awk -v a="$cpu" -v b="$b_cpu" 'BEGIN {exit !(a < b)}'; then b_cpu=$cpu; fi
-		if [ -z "$b_wall" ] || awk -v a="$e" -v b="$b_wall" 'BEGIN {exit !(a < b)}'; then b_wall=$e; fi
-	done
-	echo "$b_cpu $b_wall"
+run_one() { # run_one NAME ARGS...: appends "NAME cpu wall" to $tmp/runs
+	local name=$1
+	shift
+	sync # the previous run's output is not written back during this one
+	/usr/bin/time -f "%U %S %e" -o "$tmp/t" "$vetter" scan --no-progress -q "$@" \
+		-o "$tmp/i.json" "$initrd" >/dev/null 2>&1
+	read -r u s e <"$tmp/t"
+	echo "$name $(awk -v u="$u" -v s="$s" 'BEGIN {print u + s}') $e" >>"$tmp/runs"
 }
-read -r off_cpu off_wall < <(best --no-analyzers)
-read -r on_cpu on_wall < <(best --analyzers catalog,pkgdb)
+: >"$tmp/runs"
+for _ in $(seq "$runs"); do # alternately, so that both see the same machine
+	run_one off --no-analyzers
+	run_one on --analyzers catalog,pkgdb
+done
+best() { # best cpu and best wall of NAME's runs
+	awk -v n="$1" '$1 == n { if (c == "" || $2 < c) c = $2; if (w == "" || $3 < w) w = $3 }
+		END { print c, w }' "$tmp/runs"
+}
+read -r off_cpu off_wall < <(best off)
+read -r on_cpu on_wall < <(best on)
 ncomp=$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))['components']))" "$tmp/i.json")
 awk -v a="$off_cpu" -v b="$on_cpu" -v c="$off_wall" -v d="$on_wall" -v n="$ncomp" 'BEGIN {
 	printf "no analyzers:        cpu %6.2f s  wall %6.2f s\n", a, c
