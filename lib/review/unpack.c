@@ -91,20 +91,23 @@ struct gap_job {
 	struct vt_review *r;
 	struct vt_object *c;  /* the gap's chunk object */
 	struct vt_span g;     /* its bytes */
-	const char *disk;     /* where to write them; NULL when the output is not kept */
+	bool keep;            /* the output is kept: hash the gap */
+	const char *disk;     /* where to write its bytes; NULL: not written */
 	struct vti_map *map;  /* the object's mapping (referenced by a task); NULL: a buffer */
 };
 
-/* Class and entropy of the gap; unless padding, hashed and written out for inspection
- * (only when the output is kept); the mapping's pages read are released afterwards. */
+/* Class and entropy of the gap; unless padding, hashed when the output is kept, and
+ * written out for inspection when it has a path; the mapping's pages read are released
+ * afterwards. */
 static void gap_fill(struct gap_job *j)
 {
 	struct vt_object *c = j->c;
 	struct vt_span g = j->g;
 	c->chunk->gap_class = vti_gap_stats(g, &c->chunk->entropy);
-	if (strcmp(c->chunk->gap_class, "padding") && j->disk) {
-		if (vt_sha256(g.p, g.len, c->sha256) == VT_OK)
-			c->hashed = true;
+	bool padding = !strcmp(c->chunk->gap_class, "padding");
+	if (!padding && j->keep && vt_sha256(g.p, g.len, c->sha256) == VT_OK)
+		c->hashed = true;
+	if (!padding && j->disk) {
 		int fd;
 		bool replaced;
 		const char *why;
@@ -152,7 +155,11 @@ static void add_gap(struct vt_review *r, struct vt_object *o, struct vt_span s, 
 	c->chunk->format = "unknown";
 	c->chunk->gap_class = "data"; /* until filled */
 	struct gap_job local = {.r = r, .c = c, .g = {s.p + off, (size_t)len}, .map = map};
-	if (r->writer && vt_review_output_dir(r))
+	local.keep = r->writer && vt_review_output_dir(r);
+	/* A gap of a file vetter wrote itself (a decompressed kernel) is not copied again: its
+	 * bytes are in that file at the chunk's offset, as a recognised chunk's are. A gap of
+	 * an input is written, the inputs not being in the output directory. */
+	if (local.keep && !o->disk)
 		local.disk = vt_arena_printf(a, "%s/%s", xdir, name);
 	struct gap_job *job = map && r->pool ? malloc(sizeof(*job)) : NULL;
 	if (!job) {

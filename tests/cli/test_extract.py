@@ -121,6 +121,37 @@ def test_firmware_layout():
     assert not spurious, spurious
 
 
+def test_gap_files():
+    """A gap of the input is written out; a gap inside a file vetter extracted is hashed,
+    not copied again (its bytes are in that file at the chunk's offset)."""
+    header = b"ACMEFW10" + random.Random(3).randbytes(56)
+    text = open("/etc/services", "rb").read()
+    inner = gzip.compress(b"payload\n" * 500, mtime=0)
+    body = text[:5000] + inner + text[5000:8000]
+    img = os.path.join(TMP, "fw-gaps.bin")
+    with open(img, "wb") as f:
+        f.write(header + gzip.compress(body, mtime=0))
+    r, out, man = extract(img)
+    assert r.returncode == 0, r.stderr
+    top = [c for c in chunks(man) if c["parent"] == 0]
+    assert top[0]["chunk"]["format"] == "unknown", top
+    assert open(os.path.join(out, top[0]["extracted_path"]), "rb").read() == header
+    assert top[0]["sha256"] == sha(header)
+    body_obj = [o for o in man["objects"] if o["parent"] == top[1]["id"]]
+    assert len(body_obj) == 1 and body_obj[0]["sha256"] == sha(body), body_obj
+    on_disk = open(os.path.join(out, body_obj[0]["extracted_path"]), "rb").read()
+    assert on_disk == body
+    gaps = [c for c in chunks(man) if c["parent"] == body_obj[0]["id"]
+            and c["chunk"]["format"] == "unknown"]
+    assert [(g["chunk"]["offset"], g["chunk"]["length"]) for g in gaps] == \
+        [(0, 5000), (5000 + len(inner), 3000)], gaps
+    for g in gaps:
+        o, n = g["chunk"]["offset"], g["chunk"]["length"]
+        assert "extracted_path" not in g, g
+        assert g["sha256"] == sha(on_disk[o:o + n]), g
+        assert g["chunk"]["class"] == "text", g
+
+
 def test_hostile_tar():
     """../, absolute names, a write through a planted symlink, devices: all stay inside."""
     buf = io.BytesIO()
