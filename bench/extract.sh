@@ -6,7 +6,7 @@
 # Inputs: the d-i netboot initrd.gz, a Debian amd64 vmlinuz, OVMF.fd, U-Boot and SeaBIOS
 # images (tests/fixtures/make-real-inputs) and the sample firmware
 # (scripts/make-sample-firmware). For each, both tools run on the same file with a warm
-# page cache, alternately, BENCH_RUNS times each (default 3; a tool whose run took more
+# page cache, alternately, BENCH_RUNS times each (default 5; a tool whose run took more
 # than 10 s is not run again, as a few milliseconds of noise do not matter there), and
 # the fastest run of each is kept: the machine may be shared, and interference only ever
 # adds time (each run starts after a sync, so no earlier output is being written back
@@ -19,7 +19,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 vetter=$(realpath "${1:-$top/build/cli/vetter}")
 cache=${VETTER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vetter}
 timeout=${BENCH_TIMEOUT:-900}
-runs=${BENCH_RUNS:-3}
+runs=${BENCH_RUNS:-5}
 command -v binwalk >/dev/null || { echo "binwalk is not installed (apt-get install binwalk)" >&2; exit 1; }
 "$top/tests/fixtures/make-real-inputs" "$cache/real-inputs" 2>/dev/null
 [ -s "$cache/sample-fw/acme-router-1.0.bin" ] || "$top/scripts/make-sample-firmware" "$cache/sample-fw" >/dev/null
