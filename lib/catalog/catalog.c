@@ -908,14 +908,6 @@ static vt_err finish(struct loader *l)
 	}
 	if (c->n_syms)
 		qsort(c->syms, c->n_syms, sizeof(*c->syms), cmp_pkg);
-	c->sym_min = SIZE_MAX;
-	for (size_t i = 0; i < c->n_syms; i++) {
-		size_t n = strlen(c->syms[i].name);
-		uint8_t b = (uint8_t)c->syms[i].name[0];
-		c->sym_first[b >> 3] |= (uint8_t)(1u << (b & 7));
-		c->sym_min = VT_MIN(c->sym_min, n);
-		c->sym_max = VT_MAX(c->sym_max, n);
-	}
 	if (c->n_pkgs)
 		qsort(c->pkgs, c->n_pkgs, sizeof(*c->pkgs), cmp_pkg);
 	/* a package listed by two products: the first (by key) keeps it */
@@ -1176,8 +1168,7 @@ void vti_catalog_hints(const struct vti_catalog *c, const char *name, const char
 void vti_catalog_symbol(const struct vti_catalog *c, const char *name, size_t len,
 			void (*fn)(void *ud, const struct vti_cat_product *p), void *ud)
 {
-	if (!c || !c->n_syms || len < c->sym_min || len > c->sym_max ||
-	    !(c->sym_first[(uint8_t)name[0] >> 3] & (1u << ((uint8_t)name[0] & 7))))
+	if (!c || !c->n_syms)
 		return;
 	size_t lo = 0, hi = c->n_syms;
 	while (lo < hi) { /* the first entry not below name[0..len) */

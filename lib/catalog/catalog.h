@@ -91,8 +91,6 @@ struct vti_catalog {
 	struct vti_cat_pkg *syms;         /* symbol hint -> product, sorted by name; a name
 					   * may belong to several products */
 	size_t n_syms;
-	uint8_t sym_first[32];            /* bit per first byte of a symbol hint */
-	size_t sym_min, sym_max;          /* shortest and longest symbol hint */
 	size_t n_errors;                  /* diagnostics raised while loading */
 	_Atomic int refs;
 };

@@ -702,58 +702,83 @@ static bool name_is(const char *p, size_t n, const char *lit)
 	return strlen(lit) == n && !memcmp(p, lit, n);
 }
 
-/* Reads the symbols of one table (n entries of `ent` bytes in syms, names in str): canary
- * names in every table; imports (undefined symbols) of the dynamic table only. */
-static void scan_symbols(struct ctx *c, struct vt_span syms, size_t ent, size_t n,
-			 struct vt_span str, bool dynamic)
+/* Calls fn for each named symbol of one table (n entries of `ent` bytes in syms, names in
+ * str), entry 0 (the null symbol) excepted; stops when fn returns false (then returns
+ * false). .symtab names of versioned symbols carry their version ("memcpy@GLIBC_2.14"):
+ * it is cut off. */
+static bool each_symbol(struct vt_span syms, size_t ent, size_t n, struct vt_span str,
+			bool is64, bool be, bool dynamic,
+			bool (*fn)(void *ud, const struct vt_elf_sym *sym), void *ud)
 {
-	struct vt_elf_hardening *h = &c->info->hard;
-	size_t shndx_off = c->is64 ? 6 : 14;
+	size_t info_off = is64 ? 4 : 12, shndx_off = is64 ? 6 : 14;
 	for (size_t i = 1; i < n; i++) {
 		uint32_t name_off;
 		uint16_t shndx;
+		uint8_t st_info, st_other;
 		const char *name;
 		size_t len;
-		if (vt_span_u32(syms, i * ent, c->be, &name_off) ||
-		    vt_span_u16(syms, i * ent + shndx_off, c->be, &shndx))
+		if (vt_span_u32(syms, i * ent, be, &name_off) ||
+		    vt_span_u8(syms, i * ent + info_off, &st_info) ||
+		    vt_span_u8(syms, i * ent + info_off + 1, &st_other) ||
+		    vt_span_u16(syms, i * ent + shndx_off, be, &shndx))
 			break;
 		if (name_off == 0 || name_off >= str.len ||
 		    vt_span_cstr(str, name_off, MAX_SYMNAME, &name, &len) || len == 0)
 			continue;
-		/* .symtab names of versioned symbols carry their version: "memcpy@GLIBC_2.14" */
 		const char *at = memchr(name, '@', len);
 		if (at == name)
 			continue;
-		if (at)
-			len = (size_t)(at - name);
-		bool undef = shndx == 0;
-		if (dynamic) {
-			h->n_dynsym++;
-			h->n_imports += undef;
-		}
-		if (len > 2 && name[0] == '_' && name[1] == '_') {
-			if (name_is(name, len, "__stack_chk_fail") ||
-			    name_is(name, len, "__stack_chk_guard") ||
-			    name_is(name, len, "__intel_security_cookie"))
-				h->canary = true;
-			else if (name_is(name, len, "__stack_chk_fail_local"))
-				h->canary_local = true;
-			if (dynamic && undef && len > 6 && !memcmp(name + len - 4, "_chk", 4) &&
-			    is_fortifiable(name + 2, len - 6)) {
-				h->fortify = true;
-				h->fortified++;
-				h->fortifiable++;
-			}
-			continue;
-		}
-		if (!dynamic || !undef)
-			continue;
-		if (is_fortifiable(name, len))
-			h->fortifiable++;
-		for (size_t k = 0; k < VT_ARRAY_LEN(dangerous); k++)
-			if (name_is(name, len, dangerous[k]))
-				h->dangerous |= 1u << k;
+		struct vt_elf_sym sym = {
+			.name = name,
+			.len = at ? (size_t)(at - name) : len,
+			.dynamic = dynamic,
+			.defined = shndx != 0,
+			.bind = st_info >> 4,
+			.type = st_info & 15,
+			.vis = st_other & 3,
+		};
+		if (!fn(ud, &sym))
+			return false;
 	}
+	return true;
+}
+
+/* The hardening facts of one symbol: canary names in every table; imports (undefined
+ * symbols) of the dynamic table only. */
+static bool hardening_symbol(void *ud, const struct vt_elf_sym *sym)
+{
+	struct ctx *c = ud;
+	struct vt_elf_hardening *h = &c->info->hard;
+	const char *name = sym->name;
+	size_t len = sym->len;
+	bool dynamic = sym->dynamic, undef = !sym->defined;
+	if (dynamic) {
+		h->n_dynsym++;
+		h->n_imports += undef;
+	}
+	if (len > 2 && name[0] == '_' && name[1] == '_') {
+		if (name_is(name, len, "__stack_chk_fail") ||
+		    name_is(name, len, "__stack_chk_guard") ||
+		    name_is(name, len, "__intel_security_cookie"))
+			h->canary = true;
+		else if (name_is(name, len, "__stack_chk_fail_local"))
+			h->canary_local = true;
+		if (dynamic && undef && len > 6 && !memcmp(name + len - 4, "_chk", 4) &&
+		    is_fortifiable(name + 2, len - 6)) {
+			h->fortify = true;
+			h->fortified++;
+			h->fortifiable++;
+		}
+		return true;
+	}
+	if (!dynamic || !undef)
+		return true;
+	if (is_fortifiable(name, len))
+		h->fortifiable++;
+	for (size_t k = 0; k < VT_ARRAY_LEN(dangerous); k++)
+		if (name_is(name, len, dangerous[k]))
+			h->dangerous |= 1u << k;
+	return true;
 }
 
 /* Records where a table read lies, for vt_elf_symbols(). */
@@ -767,6 +792,14 @@ static void remember(const struct ctx *c, struct vt_elf_symtab *t, struct vt_spa
 		.str_off = (uint64_t)((const uint8_t *)str.p - (const uint8_t *)c->s.p),
 		.str_len = str.len,
 	};
+}
+
+/* Reads the hardening facts of one table and records where it lies. */
+static void scan_symbols(struct ctx *c, struct vt_span syms, size_t ent, size_t n,
+			 struct vt_span str, bool dynamic)
+{
+	each_symbol(syms, ent, n, str, c->is64, c->be, dynamic, hardening_symbol, c);
+	remember(c, dynamic ? &c->info->dyn_tab : &c->info->sym_tab, syms, ent, n, str);
 }
 
 /* Reads a symbol table given by its section header and its string section's header. */
@@ -787,8 +820,6 @@ static bool symbols_from_section(struct ctx *c, const struct symsec *ss, bool dy
 		n = MAX_SYMS;
 	}
 	scan_symbols(c, tab, (size_t)ss->tab.entsize, n, str, dynamic);
-	remember(c, dynamic ? &c->info->dyn_tab : &c->info->sym_tab, tab, ss->tab.entsize, n,
-		 str);
 	return true;
 }
 
@@ -863,7 +894,6 @@ static bool symbols_from_dynamic(struct ctx *c)
 		return false;
 	n = VT_MIN(n, tab.len / ent);
 	scan_symbols(c, tab, ent, n, c->dynstr_span, true);
-	remember(c, &c->info->dyn_tab, tab, ent, n, c->dynstr_span);
 	return true;
 }
 
@@ -988,38 +1018,8 @@ static bool walk_table(struct vt_span s, const struct vt_elf_info *info,
 	if (!t->n || __builtin_mul_overflow(t->n, t->ent, &bytes) ||
 	    vt_span_sub(s, t->off, bytes, &tab) || vt_span_sub(s, t->str_off, t->str_len, &str))
 		return true;
-	bool is64 = info->elfclass == 64, be = info->big_endian;
-	size_t info_off = is64 ? 4 : 12, shndx_off = is64 ? 6 : 14, ent = (size_t)t->ent;
-	for (size_t i = 1; i < t->n; i++) {
-		uint32_t name_off;
-		uint16_t shndx;
-		uint8_t st_info, st_other;
-		const char *name;
-		size_t len;
-		if (vt_span_u32(tab, i * ent, be, &name_off) ||
-		    vt_span_u8(tab, i * ent + info_off, &st_info) ||
-		    vt_span_u8(tab, i * ent + info_off + 1, &st_other) ||
-		    vt_span_u16(tab, i * ent + shndx_off, be, &shndx))
-			break;
-		if (name_off == 0 || name_off >= str.len ||
-		    vt_span_cstr(str, name_off, MAX_SYMNAME, &name, &len) || len == 0)
-			continue;
-		const char *at = memchr(name, '@', len);
-		if (at == name)
-			continue;
-		struct vt_elf_sym sym = {
-			.name = name,
-			.len = at ? (size_t)(at - name) : len,
-			.dynamic = dynamic,
-			.defined = shndx != 0,
-			.bind = st_info >> 4,
-			.type = st_info & 15,
-			.vis = st_other & 3,
-		};
-		if (!fn(ud, &sym))
-			return false;
-	}
-	return true;
+	return each_symbol(tab, (size_t)t->ent, (size_t)t->n, str, info->elfclass == 64,
+			   info->big_endian, dynamic, fn, ud);
 }
 
 void vt_elf_symbols(struct vt_span s, const struct vt_elf_info *info,

@@ -3,9 +3,9 @@
  */
 #include "core/internal.h"
 
-#include <dlfcn.h>
 #include <pthread.h>
 
+#include "core/lazy.h"
 #include "vulndb/curl_lazy.h"
 
 static struct vti_curl table;
@@ -14,39 +14,12 @@ static char load_error[256];
 
 static void load(void)
 {
-	void *h = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
-	if (!h) {
-		snprintf(load_error, sizeof(load_error), "cannot load libcurl: %s", dlerror());
+#define VTI_CURL_NAME(field, fn) #fn,
+	static const char *const names[] = {VTI_CURL_FUNCS(VTI_CURL_NAME)};
+#undef VTI_CURL_NAME
+	if (!vti_lazy_load("libcurl.so.4", names, VT_ARRAY_LEN(names), &table, sizeof(table),
+			   load_error, sizeof(load_error)))
 		return;
-	}
-	static const struct {
-		const char *name;
-		size_t off;
-	} syms[] = {
-		{"curl_global_init", offsetof(struct vti_curl, global_init)},
-		{"curl_easy_init", offsetof(struct vti_curl, easy_init)},
-		{"curl_easy_cleanup", offsetof(struct vti_curl, easy_cleanup)},
-		{"curl_easy_reset", offsetof(struct vti_curl, easy_reset)},
-		{"curl_easy_setopt", offsetof(struct vti_curl, easy_setopt)},
-		{"curl_easy_perform", offsetof(struct vti_curl, easy_perform)},
-		{"curl_easy_getinfo", offsetof(struct vti_curl, easy_getinfo)},
-		{"curl_easy_strerror", offsetof(struct vti_curl, easy_strerror)},
-		{"curl_easy_escape", offsetof(struct vti_curl, easy_escape)},
-		{"curl_free", offsetof(struct vti_curl, free)},
-		{"curl_slist_append", offsetof(struct vti_curl, slist_append)},
-		{"curl_slist_free_all", offsetof(struct vti_curl, slist_free_all)},
-	};
-	for (size_t i = 0; i < VT_ARRAY_LEN(syms); i++) {
-		void *f = dlsym(h, syms[i].name);
-		if (!f) {
-			snprintf(load_error, sizeof(load_error), "libcurl lacks %s", syms[i].name);
-			dlclose(h);
-			return;
-		}
-		/* function pointers and object pointers share a representation on every
-		 * platform dlsym() serves (POSIX requires it) */
-		memcpy((char *)&table + syms[i].off, &f, sizeof(f));
-	}
 	if (table.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		snprintf(load_error, sizeof(load_error), "curl_global_init failed");
 		return;

@@ -2,8 +2,9 @@
  *
  * libcurl brings a dozen libraries of its own (TLS, Kerberos, LDAP, SSH, ...); linking it
  * into libvetter made every run of vetter, even `vetter version`, load and relocate them.
- * Only `vetter db update` uses it, so it is opened with dlopen() on first use and its
- * functions are called through this table. Include this header instead of <curl/curl.h>.
+ * Only `vetter db update` uses it, so it is opened with dlopen() on first use
+ * (core/lazy.h) and its functions are called through this table. Include this header
+ * instead of <curl/curl.h>.
  */
 #ifndef VTI_CURL_LAZY_H
 #define VTI_CURL_LAZY_H
@@ -13,19 +14,25 @@
 
 #include "core/internal.h"
 
+/* The table's fields, each with the libcurl function it holds. */
+#define VTI_CURL_FUNCS(X)                      \
+	X(global_init, curl_global_init)       \
+	X(easy_init, curl_easy_init)           \
+	X(easy_cleanup, curl_easy_cleanup)     \
+	X(easy_reset, curl_easy_reset)         \
+	X(easy_setopt, curl_easy_setopt)       \
+	X(easy_perform, curl_easy_perform)     \
+	X(easy_getinfo, curl_easy_getinfo)     \
+	X(easy_strerror, curl_easy_strerror)   \
+	X(easy_escape, curl_easy_escape)       \
+	X(free, curl_free)                     \
+	X(slist_append, curl_slist_append)     \
+	X(slist_free_all, curl_slist_free_all)
+
 struct vti_curl {
-	CURLcode (*global_init)(long flags);
-	CURL *(*easy_init)(void);
-	void (*easy_cleanup)(CURL *c);
-	void (*easy_reset)(CURL *c);
-	CURLcode (*easy_setopt)(CURL *c, CURLoption opt, ...);
-	CURLcode (*easy_perform)(CURL *c);
-	CURLcode (*easy_getinfo)(CURL *c, CURLINFO info, ...);
-	const char *(*easy_strerror)(CURLcode rc);
-	char *(*easy_escape)(CURL *c, const char *s, int n);
-	void (*free)(void *p);
-	struct curl_slist *(*slist_append)(struct curl_slist *l, const char *s);
-	void (*slist_free_all)(struct curl_slist *l);
+#define VTI_CURL_FIELD(field, fn) __typeof__(fn) *field;
+	VTI_CURL_FUNCS(VTI_CURL_FIELD)
+#undef VTI_CURL_FIELD
 };
 
 /* The table, with curl_global_init() done; NULL (and a message in why) when libcurl

@@ -15,7 +15,7 @@ import sys
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cli"))
-from harness import main, run  # noqa: E402
+from harness import main, run, tsv_rows  # noqa: E402
 
 VETTER = os.path.abspath(sys.argv[1])
 WORK = os.path.abspath(sys.argv[2])
@@ -27,12 +27,7 @@ r = subprocess.run([os.path.join(TOP, "tests", "fixtures", "make-planted-image")
                    capture_output=True, text=True)
 if r.returncode != 0:
     sys.exit("make-planted-image failed:\n" + r.stderr[-3000:])
-TRUTH = []
-for line in open(os.path.join(OUT, "planted.tsv")):
-    if line.startswith("#") or not line.strip():
-        continue
-    rule, path, text, what = line.rstrip("\n").split("\t")
-    TRUTH.append((rule, path, text, what))
+TRUTH = tsv_rows(os.path.join(OUT, "planted.tsv"), 4)
 SECRETS = [s for s in open(os.path.join(OUT, "planted-secrets")).read().split("\n") if s]
 RULES = {x["id"]: x for x in json.loads(run([VETTER, "rules", "--json"]).stdout)}
 _scan = {}

@@ -21,7 +21,7 @@ import tempfile
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cli"))
-from harness import CACHE, expected_rows, main, run, sample_firmware  # noqa: E402
+from harness import CACHE, expected_rows, main, run, sample_firmware, tsv_rows  # noqa: E402
 
 VETTER = os.path.abspath(sys.argv[1])
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -308,8 +308,7 @@ def test_false_positives():
 def gt_data_dir():
     """The shipped data directory when its catalogue has the subset's products."""
     shipped = os.path.join(TOP, "data")
-    products = {line.split("\t")[2].strip() for line in open(os.path.join(HERE, "ground-truth-subset.tsv"))
-                if not line.startswith("#") and line.strip()}
+    products = {row[2] for row in tsv_rows(os.path.join(HERE, "ground-truth-subset.tsv"), 3)}
     if all(os.path.exists(os.path.join(shipped, "catalog", p + ".yaml")) for p in products):
         return shipped
     return FIX
@@ -319,10 +318,7 @@ def test_ground_truth_subset():
     data = gt_data_dir()
     print("catalogue:", data)
     misses = []
-    for line in open(os.path.join(HERE, "ground-truth-subset.tsv")):
-        if line.startswith("#") or not line.strip():
-            continue
-        pkg, arch, product = line.rstrip("\n").split("\t")
+    for pkg, arch, product in tsv_rows(os.path.join(HERE, "ground-truth-subset.tsv"), 3):
         deb = debfetch(f"{pkg}:{arch}")
         version = upstream(deb_field(deb, "Version"))
         d = os.path.join(TMP, "gt", f"{pkg}_{arch}")

@@ -33,16 +33,23 @@ def sample_firmware():
     return out, image
 
 
+def tsv_rows(path, ncols):
+    """The rows of a tab-separated file as tuples of ncols fields; '#' lines and blank
+    lines skipped. A row with another number of fields fails the test."""
+    rows = []
+    for line in open(path):
+        if line.startswith("#") or not line.strip():
+            continue
+        fields = tuple(line.rstrip("\n").split("\t"))
+        assert len(fields) == ncols, (path, line)
+        rows.append(fields)
+    return rows
+
+
 def expected_rows(out):
     """The rows (product, version, package, debian_version) of the expected-components.tsv
     that make-sample-firmware writes from the packages it installs."""
-    rows = []
-    for line in open(os.path.join(out, "expected-components.tsv")):
-        if line.startswith("#") or not line.strip():
-            continue
-        product, version, package, debver = line.rstrip("\n").split("\t")
-        rows.append((product, version, package, debver))
-    return rows
+    return tsv_rows(os.path.join(out, "expected-components.tsv"), 4)
 
 
 def main(module_globals):

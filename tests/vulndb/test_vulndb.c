@@ -100,6 +100,17 @@ static void import_ok(struct vt_vulndb *db, const char *rel, struct vt_vulndb_im
 	free(p);
 }
 
+/* Removes a database file and its WAL companions. */
+static void remove_db(const char *path)
+{
+	char tmp[300];
+	unlink(path);
+	snprintf(tmp, sizeof(tmp), "%s-wal", path);
+	unlink(tmp);
+	snprintf(tmp, sizeof(tmp), "%s-shm", path);
+	unlink(tmp);
+}
+
 /* ---- open ---- */
 
 static void t_open(void **state)
@@ -138,12 +149,7 @@ static void t_open(void **state)
 	sqlite3_close(s);
 	assert_int_equal(vt_vulndb_open(foreign, 0, &db), VT_EUNSUPPORTED);
 
-	unlink(path);
-	char tmp[300];
-	snprintf(tmp, sizeof(tmp), "%s-wal", path);
-	unlink(tmp);
-	snprintf(tmp, sizeof(tmp), "%s-shm", path);
-	unlink(tmp);
+	remove_db(path);
 	unlink(junk);
 	unlink(foreign);
 	rmdir(dir);
@@ -170,7 +176,7 @@ static void t_schema_v1(void **state)
 	(void)state;
 	char dir[] = "/tmp/vt-vulndb-XXXXXX";
 	assert_non_null(mkdtemp(dir));
-	char path[256], tmp[300];
+	char path[256];
 	snprintf(path, sizeof(path), "%s/v.sqlite", dir);
 	struct vt_vulndb *db;
 	struct vt_vulndb_import_stats st;
@@ -212,11 +218,7 @@ static void t_schema_v1(void **state)
 	assert_int_equal(vt_vulndb_open(path, VT_VULNDB_READONLY, &db), VT_OK);
 	assert_int_equal(match_count(db), want);
 	vt_vulndb_close(db);
-	unlink(path);
-	snprintf(tmp, sizeof(tmp), "%s-wal", path);
-	unlink(tmp);
-	snprintf(tmp, sizeof(tmp), "%s-shm", path);
-	unlink(tmp);
+	remove_db(path);
 	rmdir(dir);
 }
 
