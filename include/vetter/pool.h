@@ -30,6 +30,16 @@ unsigned vt_pool_size(const struct vt_pool *p);
 /* Queues fn(arg, worker). VT_ENOMEM when the task cannot be queued. Thread-safe. */
 vt_err vt_pool_submit(struct vt_pool *p, vt_task_fn fn, void *arg) VT_MUST_CHECK;
 
+/* Runs fn(arg, i, slot) for every i in [0, n) on the calling thread and on up to
+ * `helpers` workers of p that are free, and returns when every call has finished. The
+ * helpers' tasks go to the front of the queue; a call not yet started when the caller
+ * runs out of work is run by the caller itself, so it never waits for queued work (a
+ * task may call this). `slot` is 0 on the caller and 1..helpers on the helpers: distinct
+ * among the calls running at the same time, for per-thread state. fn must not block on
+ * the pool. p NULL or helpers 0: all on the caller. */
+typedef void (*vt_for_fn)(void *arg, size_t i, unsigned slot);
+void vt_pool_for(struct vt_pool *p, size_t n, unsigned helpers, vt_for_fn fn, void *arg);
+
 /* Waits until no task is queued or running, or `timeout_ms` passes (negative: no
  * timeout). True when the pool is idle. */
 bool vt_pool_wait(struct vt_pool *p, int timeout_ms);

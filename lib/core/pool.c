@@ -96,7 +96,7 @@ unsigned vt_pool_size(const struct vt_pool *p)
 	return p->n;
 }
 
-vt_err vt_pool_submit(struct vt_pool *p, vt_task_fn fn, void *arg)
+static vt_err submit(struct vt_pool *p, vt_task_fn fn, void *arg, bool front)
 {
 	struct task *t = malloc(sizeof(*t));
 	if (!t)
@@ -105,15 +105,107 @@ vt_err vt_pool_submit(struct vt_pool *p, vt_task_fn fn, void *arg)
 	t->arg = arg;
 	t->next = NULL;
 	pthread_mutex_lock(&p->lock);
-	if (p->tail)
-		p->tail->next = t;
-	else
+	if (front) {
+		t->next = p->head;
 		p->head = t;
-	p->tail = t;
+		if (!p->tail)
+			p->tail = t;
+	} else if (p->tail) {
+		p->tail->next = t;
+		p->tail = t;
+	} else {
+		p->head = p->tail = t;
+	}
 	p->pending++;
 	pthread_cond_signal(&p->have_work);
 	pthread_mutex_unlock(&p->lock);
 	return VT_OK;
+}
+
+vt_err vt_pool_submit(struct vt_pool *p, vt_task_fn fn, void *arg)
+{
+	return submit(p, fn, arg, false);
+}
+
+/* One vt_pool_for: shared by the caller and its helper tasks, freed by the last of them
+ * (a helper may start long after the work is done, and then finds nothing to claim). */
+struct team {
+	vt_for_fn fn;
+	void *arg;
+	size_t n;
+	atomic_size_t next;     /* the next index to claim */
+	atomic_uint slot;       /* the next helper slot */
+	atomic_uint refs;
+	pthread_mutex_t lock;
+	pthread_cond_t all_done;
+	size_t done;            /* under lock */
+};
+
+static void team_unref(struct team *t)
+{
+	if (atomic_fetch_sub(&t->refs, 1) == 1) {
+		pthread_cond_destroy(&t->all_done);
+		pthread_mutex_destroy(&t->lock);
+		free(t);
+	}
+}
+
+/* Claims and runs indices until none is left. */
+static void team_work(struct team *t, unsigned slot)
+{
+	size_t ran = 0, i;
+	while ((i = atomic_fetch_add(&t->next, 1)) < t->n) {
+		t->fn(t->arg, i, slot);
+		ran++;
+	}
+	if (!ran)
+		return;
+	pthread_mutex_lock(&t->lock);
+	t->done += ran;
+	if (t->done == t->n)
+		pthread_cond_signal(&t->all_done);
+	pthread_mutex_unlock(&t->lock);
+}
+
+static void team_task(void *arg, unsigned worker)
+{
+	(void)worker;
+	struct team *t = arg;
+	team_work(t, atomic_fetch_add(&t->slot, 1));
+	team_unref(t);
+}
+
+void vt_pool_for(struct vt_pool *p, size_t n, unsigned helpers, vt_for_fn fn, void *arg)
+{
+	if (helpers >= n)
+		helpers = n ? (unsigned)(n - 1) : 0;
+	struct team *t = p && helpers ? calloc(1, sizeof(*t)) : NULL;
+	if (!t) {
+		for (size_t i = 0; i < n; i++)
+			fn(arg, i, 0);
+		return;
+	}
+	t->fn = fn;
+	t->arg = arg;
+	t->n = n;
+	atomic_init(&t->next, 0);
+	atomic_init(&t->slot, 1);
+	atomic_init(&t->refs, 1);
+	pthread_mutex_init(&t->lock, NULL);
+	pthread_cond_init(&t->all_done, NULL);
+	for (unsigned h = 0; h < helpers; h++) {
+		atomic_fetch_add(&t->refs, 1);
+		if (submit(p, team_task, t, true) != VT_OK) {
+			atomic_fetch_sub(&t->refs, 1);
+			break; /* fewer helpers: the caller does their share */
+		}
+	}
+	team_work(t, 0);
+	pthread_mutex_lock(&t->lock);
+	while (t->done < t->n)
+		pthread_cond_wait(&t->all_done, &t->lock);
+	pthread_mutex_unlock(&t->lock);
+	team_unref(t);
 }
 
 bool vt_pool_wait(struct vt_pool *p, int timeout_ms)

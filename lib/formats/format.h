@@ -159,6 +159,16 @@ void vt_x_progress(struct vt_xctx *x, uint64_t in, uint64_t out);
 void vt_x_diag(struct vt_xctx *x, enum vt_severity sev, vt_err code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/* Decoding in parallel (independent blocks of one file): fn(arg, i, slot) runs for
+ * every i in [0, n) on this thread and on up to `helpers` idle workers of the review,
+ * and this returns when all have finished. slot (0 on this thread) is distinct among the
+ * calls running at once: index per-slot state (a decompressor, a buffer) with it. fn
+ * must not call vt_x_* (emit children after this returns, in order) nor wait on other
+ * work. vt_x_parallel_slots() is the most slots worth preparing (1: no other worker). */
+unsigned vt_x_parallel_slots(struct vt_xctx *x);
+void vt_x_parallel(struct vt_xctx *x, size_t n, unsigned helpers,
+		   void (*fn)(void *arg, size_t i, unsigned slot), void *arg);
+
 /* An arena for the handler's temporary strings, freed with the review. */
 struct vt_arena *vt_x_arena(struct vt_xctx *x);
 

@@ -35,6 +35,17 @@ void vt_x_diag(struct vt_xctx *x, enum vt_severity sev, vt_err code, const char 
 	vti_diag(x->chunk, x->a, sev, code, "%s", msg);
 }
 
+unsigned vt_x_parallel_slots(struct vt_xctx *x)
+{
+	return x->r->pool ? vt_pool_size(x->r->pool) : 1;
+}
+
+void vt_x_parallel(struct vt_xctx *x, size_t n, unsigned helpers,
+		   void (*fn)(void *arg, size_t i, unsigned slot), void *arg)
+{
+	vt_pool_for(x->r->pool, n, helpers, fn, arg);
+}
+
 struct vt_arena *vt_x_arena(struct vt_xctx *x)
 {
 	return x->a;

@@ -51,6 +51,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	r->nworkers = 1;
+	/* two workers, so handlers that decode in parallel (vt_x_parallel) are fuzzed so */
+	static struct vt_pool *pool;
+	if (!pool && !(pool = vt_pool_new(2)))
+		__builtin_trap();
+	r->pool = pool;
 	struct vt_object root = {.path = "fuzz", .relpath = "fuzz", .kind = VT_OBJ_FILE};
 	struct vt_span s = vt_span_make(data, size);
 	try_at(r, &root, f, s, 0);
@@ -63,6 +68,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			hits++;
 		}
 	}
+	r->pool = NULL;
 	vt_review_free(r);
 	return 0;
 }

@@ -394,6 +394,88 @@ static void test_pool_timeout(void **state)
 	vt_pool_free(p);
 }
 
+/* vt_pool_for: every index once, slots distinct among running calls, no waiting on
+ * queued work (nested in tasks, and with every worker busy). */
+#define FOR_N 500
+#define FOR_SLOTS 8
+
+struct for_state {
+	atomic_int runs[FOR_N];
+	atomic_int busy[FOR_SLOTS];
+	atomic_int bad; /* a slot out of range, or two calls on one slot at once */
+	unsigned helpers;
+};
+
+static void for_fn(void *arg, size_t i, unsigned slot)
+{
+	struct for_state *fs = arg;
+	if (slot > fs->helpers || slot >= FOR_SLOTS || atomic_exchange(&fs->busy[slot], 1)) {
+		atomic_fetch_add(&fs->bad, 1);
+		return;
+	}
+	atomic_fetch_add(&fs->runs[i], 1);
+	for (volatile int k = 0; k < 2000; k++)
+		;
+	atomic_store(&fs->busy[slot], 0);
+}
+
+static void check_for(struct for_state *fs)
+{
+	assert_int_equal(atomic_load(&fs->bad), 0);
+	for (size_t i = 0; i < FOR_N; i++)
+		assert_int_equal(atomic_load(&fs->runs[i]), 1);
+}
+
+struct nested {
+	struct vt_pool *pool;
+	struct for_state fs;
+};
+
+static void nested_task(void *arg, unsigned worker)
+{
+	(void)worker;
+	struct nested *n = arg;
+	vt_pool_for(n->pool, FOR_N, n->fs.helpers, for_fn, &n->fs);
+}
+
+static void test_pool_for(void **state)
+{
+	(void)state;
+	static struct for_state fs; /* zeroed */
+	fs.helpers = 3;
+	struct vt_pool *p = vt_pool_new(3);
+	vt_pool_for(p, FOR_N, 3, for_fn, &fs);
+	check_for(&fs);
+	/* no pool: everything on the caller, slot 0 */
+	memset(&fs, 0, sizeof(fs));
+	vt_pool_for(NULL, FOR_N, 3, for_fn, &fs);
+	check_for(&fs);
+	vt_pool_for(p, 0, 3, for_fn, &fs); /* nothing to do */
+	/* from inside tasks, more of them than workers: none waits on queued work */
+	static struct nested ns[6];
+	for (size_t k = 0; k < 6; k++) {
+		memset(&ns[k], 0, sizeof(ns[k]));
+		ns[k].pool = p;
+		ns[k].fs.helpers = 2;
+		assert_int_equal(vt_pool_submit(p, nested_task, &ns[k]), VT_OK);
+	}
+	assert_true(vt_pool_wait(p, -1));
+	for (size_t k = 0; k < 6; k++)
+		check_for(&ns[k].fs);
+	vt_pool_free(p);
+	/* the only worker busy: the caller does it all and does not wait for the worker */
+	atomic_int slow = 0;
+	p = vt_pool_new(1);
+	assert_int_equal(vt_pool_submit(p, slow_task, &slow), VT_OK);
+	memset(&fs, 0, sizeof(fs));
+	fs.helpers = 1;
+	vt_pool_for(p, FOR_N, 1, for_fn, &fs);
+	check_for(&fs);
+	assert_int_equal(atomic_load(&slow), 0); /* returned while the worker was still busy */
+	vt_pool_free(p);
+	assert_int_equal(atomic_load(&slow), 1);
+}
+
 /* ---- logging ---- */
 
 struct captured {
@@ -438,7 +520,7 @@ int main(void)
 		cmocka_unit_test(test_span_cstr),      cmocka_unit_test(test_checked_math),
 		cmocka_unit_test(test_arena),	       cmocka_unit_test(test_buf), cmocka_unit_test(test_buf_read),
 		cmocka_unit_test(test_sha256_vectors), cmocka_unit_test(test_pool),
-		cmocka_unit_test(test_pool_timeout),   cmocka_unit_test(test_log),
+		cmocka_unit_test(test_pool_timeout),   cmocka_unit_test(test_pool_for),   cmocka_unit_test(test_log),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }

@@ -161,37 +161,50 @@ enum fw_comp vti_fw_comp_sniff(struct vt_span s, size_t off)
 	return FW_COMP_NONE;
 }
 
-/* The first valid stream of one signature at or after `from`, before `limit`. */
+#define FIND_WINDOW (64u << 10)
+
+/* The first valid stream of one signature starting in [from, limit); *tries counts the
+ * magic hits checked, at most max_hits over all calls. */
 static bool find_sig(struct vt_span s, const struct comp_sig *sig, size_t from, size_t limit,
-		     size_t max_hits, size_t *at)
+		     size_t max_hits, size_t *tries, size_t *at)
 {
-	size_t pos = from, hit;
-	for (size_t n = 0; n < max_hits && pos < limit; n++) {
-		if (!vti_fw_find(s, pos, sig->magic, sig->len, &hit) || hit >= limit)
+	if (s.len < sig->len || limit > s.len)
+		return false;
+	size_t end = s.len - limit >= sig->len - 1 ? limit + sig->len - 1 : s.len, hit;
+	struct vt_span w = {s.p, end}; /* no hit may start at or after limit */
+	for (size_t pos = from; *tries < max_hits && pos < limit; pos = hit + 1) {
+		if (!vti_fw_find(w, pos, sig->magic, sig->len, &hit))
 			return false;
+		++*tries;
 		if (sig->ok(s, hit)) {
 			*at = hit;
 			return true;
 		}
-		pos = hit + 1;
 	}
 	return false;
 }
 
+/* Window by window, so the search stops soon after the first stream (a kernel's comes
+ * right after its stub) instead of reading the whole image once per signature. */
 bool vti_fw_comp_find(struct vt_span s, size_t from, size_t max_hits, size_t *at,
 		      enum fw_comp *c)
 {
-	size_t best = s.len, hit;
-	for (size_t i = 0; i < VT_ARRAY_LEN(sigs); i++) {
-		if (find_sig(s, &sigs[i], from, best, max_hits, &hit) && hit < best) {
-			best = hit;
-			*c = sigs[i].comp;
+	size_t tries[VT_ARRAY_LEN(sigs)] = {0};
+	for (size_t lo = from; lo < s.len;) {
+		size_t hi = s.len - lo > FIND_WINDOW ? lo + FIND_WINDOW : s.len, best = hi, hit;
+		for (size_t i = 0; i < VT_ARRAY_LEN(sigs); i++) {
+			if (find_sig(s, &sigs[i], lo, best, max_hits, &tries[i], &hit) && hit < best) {
+				best = hit;
+				*c = sigs[i].comp;
+			}
 		}
+		if (best < hi) {
+			*at = best;
+			return true;
+		}
+		lo = hi;
 	}
-	if (best == s.len)
-		return false;
-	*at = best;
-	return true;
+	return false;
 }
 
 /* ---- names ---- */

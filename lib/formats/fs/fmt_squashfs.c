@@ -160,6 +160,25 @@ struct sq4 {
 	uint32_t frag_idx;
 	bool frag_ok;               /* frag holds fragment block frag_idx */
 	uint64_t max_blocks;        /* most blocks an inode's block list can have */
+	/* A file's data blocks are decoded a window at a time, in parallel when the review
+	 * has free workers: slot k (0: this thread) has its own decompressor and scratch. */
+	unsigned nslots;            /* 1 until the per-slot state exists */
+	sqfs_compressor_t **cmps;   /* [nslots]; cmps[0] is cmp */
+	uint8_t **scratches;        /* [nslots]; scratches[0] is scratch */
+	struct blk *win;            /* [WINDOW] */
+	uint8_t *winbuf;            /* WINDOW blocks of output */
+	bool par_tried;             /* the per-slot state was attempted */
+};
+
+#define WINDOW_PER_SLOT 4
+#define MAX_WINDOW_BYTES (8u << 20)
+
+/* One data block of a window. */
+struct blk {
+	uint64_t off;
+	uint32_t word;
+	size_t want, got;
+	int r;
 };
 
 static vt_err sq_err(int r)
@@ -316,6 +335,14 @@ static void close_image(struct sq4 *q)
 	sqfs_destroy(q->ids);
 	sqfs_destroy(q->dm);
 	sqfs_destroy(q->im);
+	for (unsigned k = 1; k < q->nslots; k++) {
+		sqfs_destroy(q->cmps[k]);
+		free(q->scratches[k]);
+	}
+	free(q->cmps);
+	free(q->scratches);
+	free(q->win);
+	free(q->winbuf);
 	sqfs_destroy(q->cmp);
 	free(q->scratch);
 	free(q->block);
@@ -421,8 +448,8 @@ static struct vt_xmeta meta_of(struct sq4 *q, const sqfs_inode_generic_t *ino)
 
 /* Reads the data block described by `word` at off into q->block: exactly `want` bytes
  * when it returns 0, else an SQFS_ERROR value. */
-static int read_block(struct sq4 *q, uint64_t off, uint32_t word, size_t want, uint8_t *out,
-		      size_t *got)
+static int read_block_with(struct sq4 *q, sqfs_compressor_t *cmp, uint8_t *scratch,
+			   uint64_t off, uint32_t word, size_t want, uint8_t *out, size_t *got)
 {
 	uint32_t disk = SQFS_ON_DISK_BLOCK_SIZE(word);
 	int r;
@@ -436,13 +463,73 @@ static int read_block(struct sq4 *q, uint64_t off, uint32_t word, size_t want, u
 		*got = disk;
 		return 0;
 	}
-	if ((r = q->file.base.read_at(&q->file.base, off, q->scratch, disk)) != 0)
+	if ((r = q->file.base.read_at(&q->file.base, off, scratch, disk)) != 0)
 		return r;
-	sqfs_s32 n = q->cmp->do_block(q->cmp, q->scratch, disk, out, (sqfs_u32)want);
+	sqfs_s32 n = cmp->do_block(cmp, scratch, disk, out, (sqfs_u32)want);
 	if (n <= 0)
 		return n < 0 ? n : SQFS_ERROR_COMPRESSOR;
 	*got = (size_t)n;
 	return 0;
+}
+
+static int read_block(struct sq4 *q, uint64_t off, uint32_t word, size_t want, uint8_t *out,
+		      size_t *got)
+{
+	return read_block_with(q, q->cmp, q->scratch, off, word, want, out, got);
+}
+
+/* Blocks in a window of n slots: a few per slot, at most MAX_WINDOW_BYTES of output. */
+static size_t window_for(unsigned n, size_t bs)
+{
+	size_t w = VT_MIN((size_t)n * WINDOW_PER_SLOT, (size_t)MAX_WINDOW_BYTES / bs);
+	return VT_MAX(w, (size_t)2);
+}
+
+/* The per-slot decompressors and buffers, on the first file of several blocks; without
+ * them (one worker, no copy of the decompressor, no memory) blocks go one at a time. */
+static void prepare_slots(struct sq4 *q)
+{
+	if (q->par_tried)
+		return;
+	q->par_tried = true;
+	unsigned n = vt_x_parallel_slots(q->w.x);
+	if (n < 2)
+		return;
+	size_t bs = q->sb.block_size, w = window_for(n, bs);
+	q->cmps = calloc(n, sizeof(*q->cmps));
+	q->scratches = calloc(n, sizeof(*q->scratches));
+	q->win = calloc(w, sizeof(*q->win));
+	q->winbuf = malloc(w * bs);
+	if (!q->cmps || !q->scratches || !q->win || !q->winbuf)
+		return;
+	q->cmps[0] = q->cmp;
+	q->scratches[0] = q->scratch;
+	unsigned k = 1;
+	for (; k < n; k++) {
+		if (!(q->cmps[k] = sqfs_copy(q->cmp)))
+			break;
+		if (!(q->scratches[k] = malloc(bs))) {
+			sqfs_destroy(q->cmps[k]);
+			break;
+		}
+	}
+	q->nslots = k; /* fewer slots when a copy failed */
+}
+
+static size_t window(const struct sq4 *q)
+{
+	return q->nslots > 1 ? window_for(q->nslots, q->sb.block_size) : 1;
+}
+
+static void decode_one(void *arg, size_t i, unsigned slot)
+{
+	struct sq4 *q = arg;
+	struct blk *b = &q->win[i];
+	b->got = 0;
+	b->r = SQFS_IS_SPARSE_BLOCK(b->word)
+		       ? 0
+		       : read_block_with(q, q->cmps[slot], q->scratches[slot], b->off, b->word,
+					 b->want, q->winbuf + i * q->sb.block_size, &b->got);
 }
 
 /* Loads fragment block idx into q->frag. */
@@ -488,6 +575,19 @@ static void bad_block(struct sq4 *q, int r, const char *what, uint64_t i, uint64
 		     what, i, q->w.path, off, sq_why(r));
 }
 
+/* Writes block j of the window (decoded by decode_one). */
+static vt_err write_decoded(struct sq4 *q, struct vt_xfile *f, size_t j, uint64_t i, bool *ok)
+{
+	const struct blk *b = &q->win[j];
+	if (SQFS_IS_SPARSE_BLOCK(b->word))
+		return write_zeros(f, q->block, q->sb.block_size, b->want);
+	if (b->r == 0 && b->got == b->want)
+		return vt_x_file_write(f, q->winbuf + j * q->sb.block_size, b->want);
+	bad_block(q, b->r ? b->r : SQFS_ERROR_CORRUPTED, "data block", i, b->off);
+	*ok = false;
+	return write_zeros(f, q->block, q->sb.block_size, b->want);
+}
+
 static vt_err write_blocks(struct sq4 *q, struct vt_xfile *f, const sqfs_inode_generic_t *ino,
 			   uint64_t size, bool *ok)
 {
@@ -495,25 +595,46 @@ static vt_err write_blocks(struct sq4 *q, struct vt_xfile *f, const sqfs_inode_g
 	size_t n = sqfs_inode_get_file_block_count(ino);
 	uint64_t off = 0, left = size;
 	vt_err e = VT_OK;
+	bool more = true;
 
 	sqfs_inode_get_file_block_start(ino, &off);
-	for (size_t i = 0; i < n && left && !e; i++) {
-		uint32_t word = ino->extra[i];
-		size_t want = left < bs ? (size_t)left : bs, got = 0;
-		int r = 0;
-		if (SQFS_IS_SPARSE_BLOCK(word)) {
-			e = write_zeros(f, q->block, bs, want);
-		} else if ((r = read_block(q, off, word, want, q->block, &got)) == 0 &&
-			   got == want) {
-			e = vt_x_file_write(f, q->block, want);
-		} else {
-			bad_block(q, r ? r : SQFS_ERROR_CORRUPTED, "data block", i, off);
-			*ok = false;
-			e = write_zeros(f, q->block, bs, want);
+	if (n > 1)
+		prepare_slots(q);
+	size_t w = window(q);
+	for (size_t i = 0; i < n && left && !e && more;) {
+		if (w == 1) { /* one at a time, into q->block */
+			uint32_t word = ino->extra[i];
+			size_t want = left < bs ? (size_t)left : bs, got = 0;
+			int r = 0;
+			if (SQFS_IS_SPARSE_BLOCK(word)) {
+				e = write_zeros(f, q->block, bs, want);
+			} else if ((r = read_block(q, off, word, want, q->block, &got)) == 0 &&
+				   got == want) {
+				e = vt_x_file_write(f, q->block, want);
+			} else {
+				bad_block(q, r ? r : SQFS_ERROR_CORRUPTED, "data block", i, off);
+				*ok = false;
+				e = write_zeros(f, q->block, bs, want);
+			}
+			left -= want;
+			more = vt_add_ok(off, SQFS_ON_DISK_BLOCK_SIZE(word), &off);
+			i++;
+			continue;
 		}
-		left -= want;
-		if (!vt_add_ok(off, SQFS_ON_DISK_BLOCK_SIZE(word), &off))
-			break;
+		/* a window of blocks decoded together, then written in order */
+		size_t k = 0;
+		while (k < w && i + k < n && left && more) {
+			struct blk *b = &q->win[k++];
+			b->off = off;
+			b->word = ino->extra[i + k - 1];
+			b->want = left < bs ? (size_t)left : bs;
+			left -= b->want;
+			more = vt_add_ok(off, SQFS_ON_DISK_BLOCK_SIZE(b->word), &off);
+		}
+		vt_x_parallel(q->w.x, k, q->nslots - 1, decode_one, q);
+		for (size_t j = 0; j < k && !e; j++)
+			e = write_decoded(q, f, j, i + j, ok);
+		i += k;
 	}
 	return e;
 }
