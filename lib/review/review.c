@@ -26,6 +26,10 @@
 #define BATCH_FILES 64
 #define BATCH_BYTES (16u << 20)
 #define HASH_CHUNK (8u << 20)
+/* A mapped object of this size is hashed on an idle worker while this one scans it (a
+ * decompressed kernel or firmware volume); the cap bounds the pages it keeps resident. */
+#define SPLIT_MIN (4u << 20)
+#define SPLIT_MAX (64u << 20)
 
 const char *vt_version(void)
 {
@@ -295,6 +299,34 @@ void vti_map_release(struct vti_map *m)
 	}
 }
 
+/* The signature scan (index 0) and the hash (index 1) of one object, run by
+ * vt_pool_for: on two processors when one is free. Each part is run by one thread, and
+ * the worker's scratch is not in use meanwhile (its worker waits in vt_pool_for). */
+struct split {
+	struct vt_review *r;
+	struct hs_scratch *scratch;
+	struct vt_span s;
+	struct vt_sha256_ctx *c;
+	struct vti_cand *cands;
+	size_t n;
+	bool capped;
+	vt_err scan_err, hash_err;
+};
+
+static void split_part(void *arg, size_t i, unsigned slot)
+{
+	(void)slot;
+	struct split *sp = arg;
+	if (i == 0) {
+		sp->scan_err = vti_sigscan(sp->r->sigdb, sp->scratch, sp->s, VTI_MAX_CANDIDATES,
+					   NULL, NULL, &sp->cands, &sp->n, &sp->capped);
+		return;
+	}
+	for (size_t off = 0; off < sp->s.len && !sp->hash_err; off += HASH_CHUNK)
+		sp->hash_err = vt_sha256_update(sp->c, sp->s.p + off,
+						VT_MIN(sp->s.len - off, (size_t)HASH_CHUNK));
+}
+
 static void analyze_span(struct vt_review *r, struct vt_object *o, struct vt_span s,
 			 unsigned wk, struct vti_map *map)
 {
@@ -319,7 +351,19 @@ static void analyze_span(struct vt_review *r, struct vt_object *o, struct vt_spa
 	struct vti_cand *cands = NULL;
 	size_t n = 0;
 	bool capped = false, scanned = false;
-	if (r->opts.extract && r->sigdb) {
+	if (r->opts.extract && r->sigdb && mapped && r->pool && vt_pool_size(r->pool) > 1 &&
+	    s.len >= SPLIT_MIN && s.len <= SPLIT_MAX) {
+		struct split sp = {.r = r, .scratch = r->scratch[wk], .s = s, .c = h.c};
+		vt_pool_for(r->pool, 2, 1, split_part, &sp);
+		madvise((void *)s.p, s.len, MADV_DONTNEED);
+		e = sp.scan_err ? sp.scan_err : sp.hash_err;
+		if (!sp.scan_err) {
+			cands = sp.cands;
+			n = sp.n;
+			capped = sp.capped;
+			scanned = true;
+		}
+	} else if (r->opts.extract && r->sigdb) {
 		e = vti_sigscan(r->sigdb, r->scratch[wk], s, VTI_MAX_CANDIDATES, hash_piece, &h,
 				&cands, &n, &capped);
 		scanned = !e;
