@@ -27,8 +27,14 @@ struct vt_pool *vt_pool_new(unsigned n);
 /* Number of workers. */
 unsigned vt_pool_size(const struct vt_pool *p);
 
+/* Workers waiting for work at this moment (a hint: it may change at once). */
+unsigned vt_pool_idle(struct vt_pool *p);
+
 /* Queues fn(arg, worker). VT_ENOMEM when the task cannot be queued. Thread-safe. */
 vt_err vt_pool_submit(struct vt_pool *p, vt_task_fn fn, void *arg) VT_MUST_CHECK;
+
+/* Queues fn(arg, worker) before every queued task (short work that others wait on). */
+vt_err vt_pool_submit_front(struct vt_pool *p, vt_task_fn fn, void *arg) VT_MUST_CHECK;
 
 /* Runs fn(arg, i, slot) for every i in [0, n) on the calling thread and on up to
  * `helpers` workers of p that are free, and returns when every call has finished. The

@@ -23,6 +23,7 @@ struct vt_pool {
 	pthread_cond_t idle;
 	struct task *head, *tail;
 	size_t pending; /* queued + running */
+	atomic_uint idle_workers; /* waiting for work */
 	bool stop;
 	unsigned n;
 	struct worker *workers;
@@ -34,8 +35,11 @@ static void *worker_main(void *p)
 	struct vt_pool *pool = w->pool;
 	pthread_mutex_lock(&pool->lock);
 	for (;;) {
-		while (!pool->head && !pool->stop)
+		while (!pool->head && !pool->stop) {
+			atomic_fetch_add(&pool->idle_workers, 1);
 			pthread_cond_wait(&pool->have_work, &pool->lock);
+			atomic_fetch_sub(&pool->idle_workers, 1);
+		}
 		if (!pool->head && pool->stop)
 			break;
 		struct task *t = pool->head;
@@ -96,6 +100,11 @@ unsigned vt_pool_size(const struct vt_pool *p)
 	return p->n;
 }
 
+unsigned vt_pool_idle(struct vt_pool *p)
+{
+	return atomic_load(&p->idle_workers);
+}
+
 static vt_err submit(struct vt_pool *p, vt_task_fn fn, void *arg, bool front)
 {
 	struct task *t = malloc(sizeof(*t));
@@ -125,6 +134,11 @@ static vt_err submit(struct vt_pool *p, vt_task_fn fn, void *arg, bool front)
 vt_err vt_pool_submit(struct vt_pool *p, vt_task_fn fn, void *arg)
 {
 	return submit(p, fn, arg, false);
+}
+
+vt_err vt_pool_submit_front(struct vt_pool *p, vt_task_fn fn, void *arg)
+{
+	return submit(p, fn, arg, true);
 }
 
 /* One vt_pool_for: shared by the caller and its helper tasks, freed by the last of them

@@ -267,7 +267,7 @@ static vt_err hash_piece(const uint8_t *p, size_t n, void *ud)
 	struct hash_pass *h = ud;
 	for (size_t off = 0; off < n;) {
 		size_t k = VT_MIN(n - off, (size_t)HASH_CHUNK);
-		vt_err e = vt_sha256_update(h->c, p + off, k);
+		vt_err e = h->c ? vt_sha256_update(h->c, p + off, k) : VT_OK;
 		if (e)
 			return e;
 		if (h->mapped) {
@@ -343,15 +343,18 @@ static void analyze_span(struct vt_review *r, struct vt_object *o, struct vt_spa
 		atomic_store(&r->fatal, (int)VT_ENOMEM);
 	if (vt_elf_is_elf(s))
 		analyze_elf(o, s, a);
-	struct hash_pass h = {vt_sha256_new(), mapped};
-	if (!h.c) {
+	/* a file hashed as it was written (tree/phash.c) is only scanned */
+	bool prehashed = o->hashed;
+	struct hash_pass h = {prehashed ? NULL : vt_sha256_new(), mapped};
+	if (!h.c && !prehashed) {
 		atomic_store(&r->fatal, (int)VT_ENOMEM);
 		return;
 	}
 	struct vti_cand *cands = NULL;
 	size_t n = 0;
 	bool capped = false, scanned = false;
-	if (r->opts.extract && r->sigdb && mapped && r->pool && vt_pool_size(r->pool) > 1 &&
+	if (r->opts.extract && r->sigdb && mapped && !prehashed && r->pool &&
+	    vt_pool_size(r->pool) > 1 &&
 	    s.len >= SPLIT_MIN && s.len <= SPLIT_MAX) {
 		struct split sp = {.r = r, .scratch = r->scratch[wk], .s = s, .c = h.c};
 		vt_pool_for(r->pool, 2, 1, split_part, &sp);
@@ -370,7 +373,7 @@ static void analyze_span(struct vt_review *r, struct vt_object *o, struct vt_spa
 	} else {
 		e = hash_piece(s.p, s.len, &h);
 	}
-	if (!e)
+	if (!e && !prehashed)
 		e = vt_sha256_final(h.c, o->sha256);
 	vt_sha256_free(h.c);
 	if (e) {

@@ -9,6 +9,7 @@
  * written.
  */
 #include "tree/xctx.h"
+#include "tree/phash.h"
 #include "tree/writer.h"
 
 #include <sys/mman.h>
@@ -23,6 +24,7 @@ struct vt_xfile {
 	int fd;
 	uint64_t size;
 	vt_err err;
+	struct vti_phash *ph; /* the hash computed as it is written (large files) */
 };
 
 void vt_x_diag(struct vt_xctx *x, enum vt_severity sev, vt_err code, const char *fmt, ...)
@@ -295,6 +297,7 @@ vt_err vt_x_file_write(struct vt_xfile *f, const void *p, size_t n)
 		n -= (size_t)w;
 		f->size += (uint64_t)w;
 	}
+	vti_phash_wrote(&f->ph, r, f->o->disk, f->size);
 	return VT_OK;
 }
 
@@ -306,8 +309,14 @@ vt_err vt_x_file_close(struct vt_xfile *f, bool complete)
 	struct vt_xctx *x = f->x;
 	if (f->fd >= 0 && close(f->fd) != 0 && !e)
 		e = VT_EIO;
+	uint8_t digest[VT_SHA256_LEN];
+	bool hashed = vti_phash_close(f->ph, f->size, digest);
 	if (f->o) {
 		f->o->size = f->size;
+		if (hashed && !e) { /* analysis does not hash it again */
+			memcpy(f->o->sha256, digest, VT_SHA256_LEN);
+			f->o->hashed = true;
+		}
 		if (!complete || f->err)
 			vti_diag(f->o, x->a, VT_SEV_WARNING, f->err ? f->err : VT_ETRUNC,
 				 "'%s' is incomplete: %" PRIu64 " bytes extracted", f->o->path, f->size);

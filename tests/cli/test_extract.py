@@ -377,6 +377,48 @@ def test_parallel_extraction_is_deterministic():
         == ["gzip", "squashfs", "gzip"]
 
 
+def test_large_outputs_hashed_and_decoded_in_parallel():
+    """A long decompressed stream is hashed while it is written, and a squashfs file of
+    many blocks is decoded a window at a time on both workers: hashes and contents are
+    those of the bytes given to gzip and mksquashfs, with one worker or two."""
+    payload = bytearray()
+    for n in sorted(os.listdir("/usr/bin")):
+        p = os.path.join("/usr/bin", n)
+        if os.path.isfile(p) and not os.path.islink(p):
+            payload += open(p, "rb").read()
+        if len(payload) >= 24 << 20:
+            break
+    payload = bytes(payload[:24 << 20])
+    assert len(payload) > 12 << 20  # past the size where the hash is pipelined
+    src = os.path.join(TMP, "src-many-blocks")
+    os.makedirs(src)
+    with open(os.path.join(src, "big"), "wb") as f:
+        f.write(payload[:3 << 20])
+    sq = os.path.join(TMP, "many-blocks.sqfs")
+    subprocess.run(["mksquashfs", src, sq, "-noappend", "-quiet", "-no-progress", "-b", "4K"],
+                   check=True)
+    gz = subprocess.run(["gzip", "-1", "-n", "-c"], input=payload, capture_output=True,
+                        check=True).stdout
+    img = os.path.join(TMP, "large.bin")
+    with open(img, "wb") as f:
+        f.write(gz + open(sq, "rb").read())
+    mans = []
+    for jobs in ("1", "2"):
+        r, out, man = extract(img, "-j", jobs)
+        assert r.returncode == 0, r.stderr
+        files = [o for o in man["objects"] if o["kind"] == "file"]
+        stream = [o for o in files if o["size"] == len(payload)]
+        assert len(stream) == 1 and stream[0]["sha256"] == sha(payload), stream
+        big = [o for o in files if o["path"].endswith("-squashfs/big")]
+        assert len(big) == 1 and big[0]["sha256"] == sha(payload[:3 << 20]), big
+        assert sha(open(os.path.join(out, big[0]["extracted_path"]), "rb").read()) == \
+            sha(payload[:3 << 20])
+        for o in man["objects"]:
+            o.pop("extracted_path", None)
+        mans.append(man["objects"])
+    assert mans[0] == mans[1]
+
+
 def test_hard_link_keeps_owner_and_mode():
     # the second member is a hard link entry: tar gives it the first member's inode, so the
     # link must report the same mode and owner (as tarfile reads them back)
