@@ -28,6 +28,12 @@
  * that uses OpenSSL calls it first (a review does, at its creation). */
 void vti_openssl_init(void);
 
+/* Readable bytes every span given to a Hyperscan scan (signature scan, catalogue, secrets)
+ * must have after its end: Hyperscan 5.4's AVX-512 VBMI literal matcher (fat Teddy)
+ * loads the aligned 64 bytes holding the end, and faults when the buffer ends at a page
+ * boundary before an unmapped page. The review's buffers and mappings carry this slack. */
+#define VTI_SCAN_SLACK 64
+
 #include "core/banned.h"
 
 #endif

@@ -294,7 +294,7 @@ void vti_map_ref(struct vti_map *m)
 void vti_map_release(struct vti_map *m)
 {
 	if (m && atomic_fetch_sub(&m->refs, 1) == 1) {
-		munmap(m->p, m->len);
+		munmap(m->p, m->maplen);
 		free(m);
 	}
 }
@@ -392,6 +392,29 @@ static void analyze_span(struct vt_review *r, struct vt_object *o, struct vt_spa
 		free(cands);
 }
 
+/* Maps the file's len bytes read-only followed by at least VTI_SCAN_SLACK readable
+ * bytes: a zeroed anonymous page is reserved after the file's last page (pages of a
+ * file mapping past its end would fault). *maplen is what to unmap. */
+static void *map_with_slack(int fd, size_t len, size_t *maplen)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), total;
+	if (!vt_add_ok(len, page - 1 + page, &total))
+		return MAP_FAILED;
+	total -= total % page;
+	void *base = mmap(NULL, total, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (base == MAP_FAILED)
+		return MAP_FAILED;
+	void *m = mmap(base, len, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0);
+	if (m == MAP_FAILED) {
+		int saved = errno;
+		munmap(base, total);
+		errno = saved;
+		return MAP_FAILED;
+	}
+	*maplen = total;
+	return m;
+}
+
 static void analyze_file(struct vt_review *r, struct vt_object *o, unsigned wk, uint8_t *buf)
 {
 	struct vt_arena *a = r->warenas[wk];
@@ -432,7 +455,8 @@ static void analyze_file(struct vt_review *r, struct vt_object *o, unsigned wk, 
 		}
 		analyze_span(r, o, vt_span_make(buf, len), wk, NULL);
 	} else {
-		void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+		size_t maplen;
+		void *m = map_with_slack(fd, len, &maplen);
 		if (m == MAP_FAILED) {
 			vti_diag(o, a, VT_SEV_ERROR, vt_err_from_errno(errno), "cannot map '%s': %s",
 				 o->path, strerror(errno));
@@ -441,13 +465,14 @@ static void analyze_file(struct vt_review *r, struct vt_object *o, unsigned wk, 
 		}
 		struct vti_map *map = malloc(sizeof(*map));
 		if (!map) {
-			munmap(m, len);
+			munmap(m, maplen);
 			atomic_store(&r->fatal, (int)VT_ENOMEM);
 			close(fd);
 			return;
 		}
 		map->p = m;
 		map->len = len;
+		map->maplen = maplen;
 		atomic_init(&map->refs, 1);
 		madvise(m, len, MADV_SEQUENTIAL);
 		analyze_span(r, o, vt_span_make(m, len), wk, map);
@@ -461,7 +486,7 @@ static void run_batch(void *arg, unsigned wk)
 {
 	struct batch *b = arg;
 	struct vt_review *r = b->r;
-	uint8_t *buf = malloc(SMALL_FILE);
+	uint8_t *buf = calloc(1, SMALL_FILE + VTI_SCAN_SLACK);
 	for (size_t i = 0; i < b->n; i++) {
 		struct vt_object *o = b->objs[i];
 		if (!buf)

@@ -105,6 +105,7 @@ void vti_unpack(struct vt_review *r, struct vt_object *o, struct vt_span s, stru
 struct vti_map {
 	void *p;
 	size_t len;
+	size_t maplen; /* len plus the slack after it (VTI_SCAN_SLACK), for munmap */
 	_Atomic int refs;
 };
 void vti_map_ref(struct vti_map *m);
