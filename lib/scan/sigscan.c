@@ -374,11 +374,12 @@ static double entropy_of(const uint64_t count[256], size_t len)
 	return h;
 }
 
-/* A byte histogram of s: all of it up to 16 MiB, else 256 evenly spaced 64 KiB samples
- * (entropy and class of a huge gap need no more). Returns the bytes counted. */
+/* A byte histogram of s: all of it up to 1 MiB, else 64 evenly spaced 16 KiB samples
+ * (the entropy of a large gap to within a few hundredths of a bit, and its class, need
+ * no more; a gap the samples call padding is checked whole). Returns the bytes counted. */
 static size_t sample_histogram(struct vt_span s, uint64_t count[256])
 {
-	const size_t full = 16u << 20, piece = 64u << 10, pieces = 256;
+	const size_t full = 1u << 20, piece = 16u << 10, pieces = 64;
 	if (s.len <= full) {
 		histogram(s, count);
 		return s.len;

@@ -56,8 +56,8 @@ vt_err vti_sigscan(struct vti_sigdb *db, struct hs_scratch *scratch, struct vt_s
 
 /* The class of a gap: "padding" (one byte value repeated), "text" (95% printable),
  * "compressed/encrypted" (entropy above 7.5 bits per byte over at least 256 bytes), or
- * "data"; *entropy gets its Shannon entropy in bits per byte (0..8). Gaps over 16 MiB are
- * sampled. */
+ * "data"; *entropy gets its Shannon entropy in bits per byte (0..8). Gaps over 1 MiB are
+ * sampled (64 evenly spaced pieces of 16 KiB). */
 const char *vti_gap_stats(struct vt_span s, double *entropy);
 
 #endif
