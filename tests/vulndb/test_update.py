@@ -18,6 +18,7 @@ import io
 import json
 import lzma
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -287,6 +288,7 @@ def main():
     check(p.returncode == 1, 'a KEV URL that fails makes the update fail')
 
     srv.shutdown()
+    shutil.rmtree(tmp, ignore_errors=True)
     if failures:
         print('%d failures' % len(failures))
         sys.exit(1)
