@@ -322,9 +322,7 @@ static void split_part(void *arg, size_t i, unsigned slot)
 					   NULL, NULL, &sp->cands, &sp->n, &sp->capped);
 		return;
 	}
-	for (size_t off = 0; off < sp->s.len && !sp->hash_err; off += HASH_CHUNK)
-		sp->hash_err = vt_sha256_update(sp->c, sp->s.p + off,
-						VT_MIN(sp->s.len - off, (size_t)HASH_CHUNK));
+	sp->hash_err = hash_piece(sp->s.p, sp->s.len, &(struct hash_pass){sp->c, false});
 }
 
 static void analyze_span(struct vt_review *r, struct vt_object *o, struct vt_span s,

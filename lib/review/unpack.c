@@ -96,15 +96,13 @@ struct gap_job {
 	struct vti_map *map;  /* the object's mapping (referenced by a task); NULL: a buffer */
 };
 
-/* Class and entropy of the gap; unless padding, hashed when the output is kept, and
- * written out for inspection when it has a path; the mapping's pages read are released
- * afterwards. */
-/* A large gap's class (index 0) and hash (index 1), on two processors when one is free
- * (vt_pool_for); the hash of a gap that turns out to be padding is dropped. */
-struct gap_split {
-	struct gap_job *j;
+/* The two parts of a gap's body: its class and entropy (index 0) and its hash (index 1).
+ * A large gap runs them on two processors when one is free (vt_pool_for); the hash of a
+ * gap that turns out to be padding is then dropped. */
+struct gap_parts {
+	struct vt_object *c;
 	struct vt_span g;
-	atomic_bool hashed;
+	bool hashed;
 };
 
 #define GAP_SPLIT_MIN (4u << 20)
@@ -112,30 +110,30 @@ struct gap_split {
 static void gap_part(void *arg, size_t i, unsigned slot)
 {
 	(void)slot;
-	struct gap_split *gs = arg;
-	struct vt_object *c = gs->j->c;
+	struct gap_parts *gp = arg;
 	if (i == 0)
-		c->chunk->gap_class = vti_gap_stats(gs->g, &c->chunk->entropy);
-	else if (vt_sha256(gs->g.p, gs->g.len, c->sha256) == VT_OK)
-		atomic_store(&gs->hashed, true);
+		gp->c->chunk->gap_class = vti_gap_stats(gp->g, &gp->c->chunk->entropy);
+	else
+		gp->hashed = vt_sha256(gp->g.p, gp->g.len, gp->c->sha256) == VT_OK;
 }
 
+/* Class and entropy of the gap; unless padding, hashed when the output is kept, and
+ * written out for inspection when it has a path; the mapping's pages read are released
+ * afterwards. */
 static void gap_fill(struct gap_job *j)
 {
 	struct vt_object *c = j->c;
 	struct vt_span g = j->g;
+	struct gap_parts gp = {.c = c, .g = g};
 	if (j->keep && g.len >= GAP_SPLIT_MIN && j->r->pool && vt_pool_size(j->r->pool) > 1) {
-		struct gap_split gs = {.j = j, .g = g};
-		atomic_init(&gs.hashed, false);
-		vt_pool_for(j->r->pool, 2, 1, gap_part, &gs);
-		c->hashed = atomic_load(&gs.hashed) && strcmp(c->chunk->gap_class, "padding");
+		vt_pool_for(j->r->pool, 2, 1, gap_part, &gp);
 	} else {
-		c->chunk->gap_class = vti_gap_stats(g, &c->chunk->entropy);
-		if (strcmp(c->chunk->gap_class, "padding") && j->keep &&
-		    vt_sha256(g.p, g.len, c->sha256) == VT_OK)
-			c->hashed = true;
+		gap_part(&gp, 0, 0);
+		if (j->keep && strcmp(c->chunk->gap_class, "padding"))
+			gap_part(&gp, 1, 0);
 	}
 	bool padding = !strcmp(c->chunk->gap_class, "padding");
+	c->hashed = gp.hashed && !padding;
 	if (!padding && j->disk) {
 		int fd;
 		bool replaced;

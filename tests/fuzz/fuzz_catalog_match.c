@@ -13,6 +13,7 @@
 #include "core/internal.h"
 
 #include "catalog/catalog.h"
+#include "fuzz_slack.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -61,12 +62,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t nl = VT_MIN(size, sizeof(name) - 1);
 	memcpy(name, data, nl);
 	name[nl] = 0;
-	/* the scanners' spans carry VTI_SCAN_SLACK readable bytes, as the review's do */
-	uint8_t *copy = malloc(size + VTI_SCAN_SLACK);
+	uint8_t *copy = fuzz_with_slack(data, size);
 	if (!copy)
 		return 0;
-	memcpy(copy, data, size);
-	memset(copy + size, 0, VTI_SCAN_SLACK);
 	struct box b = {copy, size, name, 0};
 	for (int elf = 0; elf < 2; elf++)
 		if (vti_catalog_match(cat, scratch, vt_span_make(copy, size), elf, !elf, name,

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "analyzers/an_common.h"
+#include "fuzz_slack.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -25,12 +26,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct vti_secrets_scratch *sc;
 	if (!db && (vti_secrets_db_new(&db) || vti_secrets_scratch_new(db, &sc)))
 		abort();
-	/* the scanners' spans carry VTI_SCAN_SLACK readable bytes, as the review's do */
-	uint8_t *copy = malloc(size + VTI_SCAN_SLACK);
+	uint8_t *copy = fuzz_with_slack(data, size);
 	if (!copy)
 		return 0;
-	memcpy(copy, data, size);
-	memset(copy + size, 0, VTI_SCAN_SLACK);
 	struct vt_span s = vt_span_make(copy, size);
 	if (vti_secrets_scan(db, sc, s, true, 64, on_secret, &s) ||
 	    vti_secrets_scan(db, sc, s, false, 64, on_secret, &s))

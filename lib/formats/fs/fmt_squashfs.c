@@ -145,6 +145,14 @@ static vt_err identify(struct vt_span obj, struct vt_match *m)
 
 /* ---- extraction state ---- */
 
+/* One data block of a window. */
+struct blk {
+	uint64_t off;
+	uint32_t word;
+	size_t want, got;
+	int r;
+};
+
 struct sq4 {
 	struct vti_fsw w;
 	struct vti_sqfs_file file;
@@ -161,25 +169,21 @@ struct sq4 {
 	bool frag_ok;               /* frag holds fragment block frag_idx */
 	uint64_t max_blocks;        /* most blocks an inode's block list can have */
 	/* A file's data blocks are decoded a window at a time, in parallel when the review
-	 * has free workers: slot k (0: this thread) has its own decompressor and scratch. */
-	unsigned nslots;            /* 1 until the per-slot state exists */
+	 * has free workers: slot k (0: this thread) has its own decompressor and scratch.
+	 * Until prepare_slots() finds workers, the window is one block: win1 into block. */
+	unsigned nslots;            /* slots with a decompressor */
 	sqfs_compressor_t **cmps;   /* [nslots]; cmps[0] is cmp */
 	uint8_t **scratches;        /* [nslots]; scratches[0] is scratch */
-	struct blk *win;            /* [WINDOW] */
-	uint8_t *winbuf;            /* WINDOW blocks of output */
+	struct blk *win;            /* [wlen] */
+	uint8_t *winbuf;            /* wlen blocks of output */
+	size_t wlen;                /* blocks in a window */
+	struct blk win1;
 	bool par_tried;             /* the per-slot state was attempted */
 };
 
 #define WINDOW_PER_SLOT 4
 #define MAX_WINDOW_BYTES (8u << 20)
 
-/* One data block of a window. */
-struct blk {
-	uint64_t off;
-	uint32_t word;
-	size_t want, got;
-	int r;
-};
 
 static vt_err sq_err(int r)
 {
@@ -325,6 +329,12 @@ static vt_err open_image(struct sq4 *q, struct vt_span chunk, const struct vt_ma
 	q->frag = malloc(q->sb.block_size);
 	if (reset_readers(q, true, true) || !q->scratch || !q->block || !q->frag)
 		return VT_ENOMEM;
+	q->nslots = 1;
+	q->cmps = &q->cmp;
+	q->scratches = &q->scratch;
+	q->win = &q->win1;
+	q->winbuf = q->block;
+	q->wlen = 1;
 	open_tables(q);
 	return VT_OK;
 }
@@ -335,14 +345,16 @@ static void close_image(struct sq4 *q)
 	sqfs_destroy(q->ids);
 	sqfs_destroy(q->dm);
 	sqfs_destroy(q->im);
-	for (unsigned k = 1; k < q->nslots; k++) {
-		sqfs_destroy(q->cmps[k]);
-		free(q->scratches[k]);
+	if (q->cmps != &q->cmp) { /* prepare_slots() made them */
+		for (unsigned k = 1; k < q->nslots; k++) {
+			sqfs_destroy(q->cmps[k]);
+			free(q->scratches[k]);
+		}
+		free(q->cmps);
+		free(q->scratches);
+		free(q->win);
+		free(q->winbuf);
 	}
-	free(q->cmps);
-	free(q->scratches);
-	free(q->win);
-	free(q->winbuf);
 	sqfs_destroy(q->cmp);
 	free(q->scratch);
 	free(q->block);
@@ -478,15 +490,9 @@ static int read_block(struct sq4 *q, uint64_t off, uint32_t word, size_t want, u
 	return read_block_with(q, q->cmp, q->scratch, off, word, want, out, got);
 }
 
-/* Blocks in a window of n slots: a few per slot, at most MAX_WINDOW_BYTES of output. */
-static size_t window_for(unsigned n, size_t bs)
-{
-	size_t w = VT_MIN((size_t)n * WINDOW_PER_SLOT, (size_t)MAX_WINDOW_BYTES / bs);
-	return VT_MAX(w, (size_t)2);
-}
-
-/* The per-slot decompressors and buffers, on the first file of several blocks; without
- * them (one worker, no copy of the decompressor, no memory) blocks go one at a time. */
+/* The per-slot decompressors and buffers, on the first file of several blocks, and a
+ * window of a few blocks per slot (at most MAX_WINDOW_BYTES of output); without them
+ * (one worker, no memory) blocks go one at a time. */
 static void prepare_slots(struct sq4 *q)
 {
 	if (q->par_tried)
@@ -495,30 +501,36 @@ static void prepare_slots(struct sq4 *q)
 	unsigned n = vt_x_parallel_slots(q->w.x);
 	if (n < 2)
 		return;
-	size_t bs = q->sb.block_size, w = window_for(n, bs);
-	q->cmps = calloc(n, sizeof(*q->cmps));
-	q->scratches = calloc(n, sizeof(*q->scratches));
-	q->win = calloc(w, sizeof(*q->win));
-	q->winbuf = malloc(w * bs);
-	if (!q->cmps || !q->scratches || !q->win || !q->winbuf)
+	size_t bs = q->sb.block_size;
+	size_t w = VT_MAX(VT_MIN((size_t)n * WINDOW_PER_SLOT, (size_t)MAX_WINDOW_BYTES / bs), 2);
+	sqfs_compressor_t **cmps = calloc(n, sizeof(*cmps));
+	uint8_t **scratches = calloc(n, sizeof(*scratches));
+	struct blk *win = calloc(w, sizeof(*win));
+	uint8_t *winbuf = malloc(w * bs);
+	if (!cmps || !scratches || !win || !winbuf) {
+		free(cmps);
+		free(scratches);
+		free(win);
+		free(winbuf);
 		return;
-	q->cmps[0] = q->cmp;
-	q->scratches[0] = q->scratch;
+	}
+	cmps[0] = q->cmp;
+	scratches[0] = q->scratch;
 	unsigned k = 1;
 	for (; k < n; k++) {
-		if (!(q->cmps[k] = sqfs_copy(q->cmp)))
+		if (!(cmps[k] = sqfs_copy(q->cmp)))
 			break;
-		if (!(q->scratches[k] = malloc(bs))) {
-			sqfs_destroy(q->cmps[k]);
+		if (!(scratches[k] = malloc(bs))) {
+			sqfs_destroy(cmps[k]);
 			break;
 		}
 	}
 	q->nslots = k; /* fewer slots when a copy failed */
-}
-
-static size_t window(const struct sq4 *q)
-{
-	return q->nslots > 1 ? window_for(q->nslots, q->sb.block_size) : 1;
+	q->cmps = cmps;
+	q->scratches = scratches;
+	q->win = win;
+	q->winbuf = winbuf;
+	q->wlen = w;
 }
 
 static void decode_one(void *arg, size_t i, unsigned slot)
@@ -600,30 +612,10 @@ static vt_err write_blocks(struct sq4 *q, struct vt_xfile *f, const sqfs_inode_g
 	sqfs_inode_get_file_block_start(ino, &off);
 	if (n > 1)
 		prepare_slots(q);
-	size_t w = window(q);
+	/* a window of blocks decoded together (on free workers too), then written in order */
 	for (size_t i = 0; i < n && left && !e && more;) {
-		if (w == 1) { /* one at a time, into q->block */
-			uint32_t word = ino->extra[i];
-			size_t want = left < bs ? (size_t)left : bs, got = 0;
-			int r = 0;
-			if (SQFS_IS_SPARSE_BLOCK(word)) {
-				e = write_zeros(f, q->block, bs, want);
-			} else if ((r = read_block(q, off, word, want, q->block, &got)) == 0 &&
-				   got == want) {
-				e = vt_x_file_write(f, q->block, want);
-			} else {
-				bad_block(q, r ? r : SQFS_ERROR_CORRUPTED, "data block", i, off);
-				*ok = false;
-				e = write_zeros(f, q->block, bs, want);
-			}
-			left -= want;
-			more = vt_add_ok(off, SQFS_ON_DISK_BLOCK_SIZE(word), &off);
-			i++;
-			continue;
-		}
-		/* a window of blocks decoded together, then written in order */
 		size_t k = 0;
-		while (k < w && i + k < n && left && more) {
+		while (k < q->wlen && i + k < n && left && more) {
 			struct blk *b = &q->win[k++];
 			b->off = off;
 			b->word = ino->extra[i + k - 1];
